@@ -1,0 +1,1 @@
+//! HGVS parsing and validation (grammar of the HGVS nomenclature).

@@ -1,0 +1,156 @@
+//! The JSON Lines interchange between kb-lookup, rule-tier and report-gen.
+//!
+//! A stream is one JSON object per line. Each line has a `kind`:
+//! - `header` (first line): schema version, sample, provenance of every
+//!   tool that touched the stream, the knowledge-base bundle;
+//! - `variant`: one allele with its annotation, matches and classification;
+//! - `summary` (last line, optional): counts of what was read, kept and
+//!   filtered, and why.
+//!
+//! The JSON Schema is `assets/schema/variant-record.schema.json`.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::allele::{GenomicAllele, OriginalRecord};
+use crate::classification::Classification;
+use crate::consequence::TranscriptConsequence;
+use crate::evidence::KbMatch;
+
+/// Version of the interchange record layout. Bump on incompatible changes.
+pub const SCHEMA_VERSION: &str = "1.0";
+
+/// One line of a JSON Lines stream.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[allow(clippy::large_enum_variant)]
+pub enum StreamLine {
+    Header(StreamHeader),
+    Variant(VariantRecord),
+    Summary(StreamSummary),
+}
+
+/// First line of a stream: what produced it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct StreamHeader {
+    pub schema_version: String,
+    pub sample: Option<String>,
+    pub genome_build: Option<String>,
+    /// One entry per tool, in the order they ran.
+    pub provenance: Vec<ToolRun>,
+    pub bundle: Option<BundleRef>,
+}
+
+/// A tool that processed the stream, with its parameters.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct ToolRun {
+    pub tool: String,
+    pub version: String,
+    /// Command-line parameters that change results.
+    pub params: BTreeMap<String, String>,
+}
+
+/// The knowledge-base bundle used, as pinned by its manifest.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct BundleRef {
+    pub version: String,
+    pub genome_build: String,
+    /// sha256 of the bundle manifest, which lists the sha256 of every file.
+    pub manifest_sha256: String,
+    pub redistributable: bool,
+}
+
+/// Read depth and allele fraction of one sample at one allele.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct SampleCall {
+    pub sample: String,
+    /// `tumor`, `normal` or `germline`.
+    pub role: Option<String>,
+    pub genotype: Option<String>,
+    pub alt_depth: Option<u32>,
+    pub total_depth: Option<u32>,
+    pub vaf: Option<f64>,
+}
+
+/// One allele and everything known about it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct VariantRecord {
+    /// Normalised allele (split, trimmed, left-aligned).
+    #[serde(flatten)]
+    pub allele: GenomicAllele,
+    /// VCF ID column entries (e.g. rsIDs).
+    pub ids: Vec<String>,
+    pub qual: Option<f64>,
+    /// VCF FILTER values; `PASS` when it passed.
+    pub filters: Vec<String>,
+    /// The input record before splitting/normalisation, when it changed.
+    pub original: Option<OriginalRecord>,
+    /// Normalisation notes: `split`, `trimmed`, `left_aligned`,
+    /// `ref_mismatch`.
+    pub flags: Vec<String>,
+    pub calls: Vec<SampleCall>,
+    /// Every overlapping transcript's consequence; one has `pick` set.
+    pub consequences: Vec<TranscriptConsequence>,
+    pub kb_matches: Vec<KbMatch>,
+    pub classification: Option<Classification>,
+}
+
+impl VariantRecord {
+    pub fn new(allele: GenomicAllele) -> Self {
+        Self {
+            allele,
+            ids: Vec::new(),
+            qual: None,
+            filters: Vec::new(),
+            original: None,
+            flags: Vec::new(),
+            calls: Vec::new(),
+            consequences: Vec::new(),
+            kb_matches: Vec::new(),
+            classification: None,
+        }
+    }
+
+    /// The consequence flagged by the pick order, if any.
+    pub fn picked(&self) -> Option<&TranscriptConsequence> {
+        self.consequences.iter().find(|c| c.pick)
+    }
+}
+
+/// Last line of a stream: counts, so nothing is dropped silently.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct StreamSummary {
+    pub records_read: u64,
+    pub alleles_written: u64,
+    /// Alleles removed, by reason (e.g. `filter:LowQual`, `unknown_contig`).
+    pub filtered: BTreeMap<String, u64>,
+    /// Other counters (e.g. `ref_mismatch`, `left_aligned`).
+    pub counts: BTreeMap<String, u64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_tagged_by_kind_and_round_trip() {
+        let mut record = VariantRecord::new(GenomicAllele::new("7", 140753336, "A", "T"));
+        record.filters.push("PASS".into());
+        let line = serde_json::to_string(&StreamLine::Variant(record.clone())).unwrap();
+        assert!(line.starts_with(
+            "{\"kind\":\"variant\",\"chrom\":\"7\",\"pos\":140753336,\"ref\":\"A\",\"alt\":\"T\""
+        ));
+        let back: StreamLine = serde_json::from_str(&line).unwrap();
+        assert_eq!(back, StreamLine::Variant(record));
+
+        let header = StreamLine::Header(StreamHeader {
+            schema_version: SCHEMA_VERSION.into(),
+            ..Default::default()
+        });
+        let text = serde_json::to_string(&header).unwrap();
+        assert!(text.starts_with("{\"kind\":\"header\""));
+        assert!(serde_json::from_str::<StreamLine>("{\"kind\":\"nonsense\"}").is_err());
+    }
+}

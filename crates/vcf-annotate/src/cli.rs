@@ -1,0 +1,75 @@
+//! Command-line interface of vcf-annotate.
+
+use std::path::PathBuf;
+
+use clap::Parser;
+
+use crate::normalise::RefMismatch;
+
+/// Normalise a VCF/BCF against the reference and annotate every allele with
+/// its transcript consequences (Sequence Ontology terms, VEP IMPACT), HGVS
+/// g./c./p. notation, exon/intron numbers and a picked transcript, written
+/// as VEP-style INFO/CSQ.
+///
+/// Reads INPUT (VCF 4.1-4.5 plain/gzip/bgzip, or BCF) or stdin; writes
+/// OUTPUT or stdout. A `.vcf.gz` output is bgzip-compressed and tabix-indexed.
+#[derive(Debug, Parser)]
+#[command(name = "vcf-annotate", version, about, long_about = None)]
+pub struct Args {
+    /// Input VCF/BCF; stdin when absent or `-`.
+    pub input: Option<PathBuf>,
+
+    /// Output path; stdout when absent or `-`. `.vcf.gz` gets bgzip + tabix.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+
+    /// Reference FASTA with `.fai` (and `.gzi` if bgzip-compressed).
+    #[arg(short = 'f', long)]
+    pub fasta: PathBuf,
+
+    /// Gene model: GFF3 (Ensembl, GENCODE, RefSeq) or GTF, plain or gzipped.
+    #[arg(short = 'g', long, required_unless_present = "normalise_only")]
+    pub gff: Option<PathBuf>,
+
+    /// Only split and normalise (like `bcftools norm -m- -f`), no consequences.
+    #[arg(long)]
+    pub normalise_only: bool,
+
+    /// What to do when REF disagrees with the reference FASTA.
+    #[arg(long, value_enum, default_value_t = RefMismatch::Error)]
+    pub ref_mismatch: RefMismatch,
+
+    /// INFO tag that records the original record of split/normalised alleles.
+    #[arg(long, default_value = "ORIGINAL")]
+    pub original_tag: String,
+
+    /// Accept common spec violations in the input; each one relaxed is
+    /// reported on stderr.
+    #[arg(long)]
+    pub lenient: bool,
+
+    /// Bases a record may move left during normalisation and still be
+    /// re-sorted (like `bcftools norm --site-win`).
+    #[arg(long, default_value_t = 1000)]
+    pub site_window: u64,
+
+    /// Distance for upstream_gene_variant (5' of the transcript).
+    #[arg(long, default_value_t = 5000)]
+    pub upstream_distance: u64,
+
+    /// Distance for downstream_gene_variant (3' of the transcript).
+    #[arg(long, default_value_t = 5000)]
+    pub downstream_distance: u64,
+
+    /// Also write INFO/BCSQ in bcftools csq's format.
+    #[arg(long)]
+    pub bcsq: bool,
+
+    /// Write a JSON summary of what was read, normalised and written.
+    #[arg(long)]
+    pub summary: Option<PathBuf>,
+
+    /// Worker threads (default: all cores).
+    #[arg(short = 't', long)]
+    pub threads: Option<usize>,
+}

@@ -1,0 +1,1 @@
+//! HGVS notation (g., c., n., p.) for an allele on a transcript.

@@ -1,0 +1,164 @@
+//! The streaming pipeline: read → normalise → sort window → annotate → write.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use anyhow::Context;
+use rayon::prelude::*;
+
+use crate::cli::Args;
+use crate::consequence::{AnnotateOptions, Annotator, into_output_record};
+use crate::gene_model::GeneModel;
+use crate::input::{InputOptions, VcfInput};
+use crate::normalise::{NormaliseOptions, Normaliser, SortWindow};
+use crate::output::VcfOutput;
+use crate::record::NormalisedRecord;
+use crate::reference::Reference;
+
+/// Records parsed and normalised per parallel step; bounds memory.
+const CHUNK_RECORDS: usize = 20_000;
+
+/// Counts reported at the end of a run, so nothing disappears silently.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct RunSummary {
+    pub records_read: u64,
+    pub alleles_written: u64,
+    pub counts: BTreeMap<String, u64>,
+    pub relaxed: Vec<String>,
+}
+
+pub fn run(args: &Args) -> anyhow::Result<()> {
+    if let Some(threads) = args.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build_global()
+            .context("cannot start the worker threads")?;
+    }
+    let reference = Arc::new(Reference::open(&args.fasta)?);
+    let annotator = match (&args.gff, args.normalise_only) {
+        (Some(gff), false) => {
+            let model = GeneModel::from_path(gff)?;
+            Some(Annotator::new(
+                Arc::new(model),
+                Arc::clone(&reference),
+                AnnotateOptions {
+                    upstream_distance: args.upstream_distance,
+                    downstream_distance: args.downstream_distance,
+                    bcsq: args.bcsq,
+                },
+            ))
+        }
+        _ => None,
+    };
+
+    let mut input = VcfInput::open(
+        args.input.as_deref(),
+        InputOptions {
+            lenient: args.lenient,
+        },
+    )?;
+    let normaliser = Normaliser::new(
+        input.header(),
+        &reference,
+        NormaliseOptions {
+            ref_mismatch: args.ref_mismatch,
+            original_tag: args.original_tag.clone(),
+        },
+    );
+    let mut header = input.header().clone();
+    normaliser.add_header_lines(&mut header);
+    if let Some(a) = &annotator {
+        a.add_header_lines(&mut header);
+    }
+    let mut output = VcfOutput::create(args.output.as_deref(), &header)?;
+
+    let mut annotator = annotator;
+    let mut window = SortWindow::new(args.site_window);
+    let mut summary = RunSummary::default();
+    let progress = variant_model::progress::record_progress("records", None);
+
+    let emit = |records: Vec<NormalisedRecord>,
+                annotator: &mut Option<Annotator>,
+                output: &mut VcfOutput,
+                summary: &mut RunSummary|
+     -> anyhow::Result<()> {
+        for r in &records {
+            for flag in &r.flags {
+                *summary.counts.entry(flag.as_str().to_string()).or_default() += 1;
+            }
+        }
+        match annotator {
+            Some(a) => {
+                for annotated in a.annotate(records)? {
+                    output.write(&into_output_record(annotated))?;
+                    summary.alleles_written += 1;
+                }
+            }
+            None => {
+                for r in records {
+                    output.write(&r.record)?;
+                    summary.alleles_written += 1;
+                }
+            }
+        }
+        Ok(())
+    };
+
+    while let Some(chunk) = input.next_chunk(CHUNK_RECORDS)? {
+        let n = chunk.len() as u64;
+        let normalised: Vec<Vec<NormalisedRecord>> = chunk
+            .into_par_iter()
+            .map(|r| normaliser.normalise(r))
+            .collect::<Result<_, _>>()?;
+        for record in normalised.into_iter().flatten() {
+            window.push(record);
+        }
+        emit(
+            window.drain_ready(),
+            &mut annotator,
+            &mut output,
+            &mut summary,
+        )?;
+        progress.inc(n);
+    }
+    emit(window.finish(), &mut annotator, &mut output, &mut summary)?;
+    if let Some(a) = annotator.as_mut() {
+        for annotated in a.finish()? {
+            output.write(&into_output_record(annotated))?;
+            summary.alleles_written += 1;
+        }
+    }
+    output.commit()?;
+    progress.finish_and_clear();
+
+    summary.records_read = input.records_read();
+    summary.relaxed = input.relaxations();
+    report(&summary, args)?;
+    Ok(())
+}
+
+fn report(summary: &RunSummary, args: &Args) -> anyhow::Result<()> {
+    let counts = summary
+        .counts
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    eprintln!(
+        "vcf-annotate: read {} records, wrote {} alleles{}{}",
+        summary.records_read,
+        summary.alleles_written,
+        if counts.is_empty() { "" } else { "; " },
+        counts
+    );
+    for relaxed in &summary.relaxed {
+        eprintln!("vcf-annotate: --lenient accepted: {relaxed}");
+    }
+    if let Some(path) = &args.summary {
+        let mut out = variant_model::io::AtomicOutput::create(Some(path))?;
+        serde_json::to_writer_pretty(&mut out, summary)?;
+        std::io::Write::write_all(&mut out, b"\n")?;
+        out.commit()?;
+    }
+    Ok(())
+}
