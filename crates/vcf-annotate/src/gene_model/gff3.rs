@@ -1,11 +1,863 @@
-//! GFF3 reader: Ensembl, GENCODE and RefSeq flavours.
+//! GFF3 reader: Ensembl, GENCODE and RefSeq (NCBI) flavours, and the
+//! Ensembl-derived models of bcftools csq.
+//!
+//! The file is read once, streaming; it need not be sorted. Lines are parsed
+//! with noodles-gff. Features are recognised by their place in the hierarchy,
+//! not by a list of type names:
+//! - *parts* are `exon`, `CDS`, UTRs and start/stop codons; they name their
+//!   transcript(s) in `Parent`;
+//! - a *transcript* is any feature with an `ID` that parts point to
+//!   (`mRNA`, `transcript`, `lnc_RNA`, `NMD_transcript_variant`,
+//!   `J_gene_segment`, ...);
+//! - its *gene* is the feature its own `Parent` names. A gene with exons of
+//!   its own and no transcripts (RefSeq pseudogenes) is read as a transcript
+//!   of itself.
+//!
+//! Policies (each counted in the [`LoadSummary`], never silent):
+//! - a part whose `Parent` is never defined in the file is skipped and
+//!   counted (excerpts of real files have such lines); so is a part under a
+//!   gene that also has transcripts, and an RNA nested in a transcript
+//!   (RefSeq mature miRNA under its `primary_transcript`);
+//! - a transcript whose gene is never defined is kept, its gene identifier
+//!   taken from its own attributes or the `Parent` value;
+//! - features that are not part of the transcript model (regions,
+//!   alignments, introns, repeats, genes without transcripts, ...) are
+//!   counted by type;
+//! - malformed lines, a CDS without phase (unless [`ReadOptions::lenient`]),
+//!   a CDS outside its exons, overlapping exons, a transcript without strand
+//!   or with parts on another contig/strand are errors naming file and line.
 
+use std::collections::{HashMap, HashSet};
+use std::io::BufRead;
 use std::path::Path;
 
-use super::{GeneModelError, Transcript};
+use noodles::gff;
+use noodles::gff::feature::record::{Phase, Strand as GffStrand};
+use noodles::gff::record::attributes::field::Value;
+use variant_model::Strand;
 
-/// Reads every transcript (with exons and CDS) from a GFF3 file.
-pub fn read_transcripts(path: &Path) -> Result<Vec<Transcript>, GeneModelError> {
-    let _ = path;
-    todo!("GFF3 parsing")
+use super::assemble::{
+    CdsPart, Part, TranscriptDraft, apply_tags, description_source, refseq_biotype, split_version,
+    strip_version, tsl_value,
+};
+use super::{GeneModelError, LoadSummary, LoadedModel, ReadOptions, TranscriptSource};
+
+/// Reads every transcript (with exons and CDS) from a GFF3 file, plain or
+/// gzip/bgzip compressed.
+pub fn read(path: &Path, options: &ReadOptions) -> Result<LoadedModel, GeneModelError> {
+    let name = path.display().to_string();
+    let input = variant_model::io::open_input(Some(path)).map_err(|e| GeneModelError::Io {
+        path: name.clone(),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    read_from(input, &name, options)
+}
+
+/// Reads GFF3 from any buffered reader; `name` is used in messages.
+pub fn read_from(
+    input: impl BufRead,
+    name: &str,
+    options: &ReadOptions,
+) -> Result<LoadedModel, GeneModelError> {
+    let mut collector = Collector::new(name);
+    let mut reader = gff::io::Reader::new(input);
+    let mut line = gff::Line::default();
+    let mut line_number = 0u64;
+    loop {
+        let n = reader
+            .read_line(&mut line)
+            .map_err(|source| GeneModelError::Io {
+                path: name.to_string(),
+                source,
+            })?;
+        if n == 0 {
+            break;
+        }
+        line_number += 1;
+        let text: &[u8] = line.as_ref();
+        if text.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        match line.kind() {
+            gff::line::Kind::Directive => {
+                if text.starts_with(b"##FASTA") {
+                    break;
+                }
+            }
+            gff::line::Kind::Comment => {}
+            gff::line::Kind::Record => {
+                let record = line
+                    .as_record()
+                    .expect("kind is record")
+                    .map_err(|e| collector.invalid(line_number, format!("malformed line: {e}")))?;
+                collector.add(&record, line_number)?;
+            }
+        }
+    }
+    collector.finish(options)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum PartKind {
+    Exon,
+    Cds,
+    /// UTRs and start codons: only used to derive exons when none are given.
+    Other,
+    StopCodon,
+}
+
+fn part_kind(ty: &str) -> Option<PartKind> {
+    Some(match ty {
+        "exon" | "pseudogenic_exon" | "noncoding_exon" => PartKind::Exon,
+        "CDS" => PartKind::Cds,
+        "five_prime_UTR" | "three_prime_UTR" | "UTR" | "5'UTR" | "3'UTR" | "start_codon" => {
+            PartKind::Other
+        }
+        "stop_codon" => PartKind::StopCodon,
+        _ => return None,
+    })
+}
+
+/// One part line, attached to one parent (a line with two parents gives
+/// two).
+#[derive(Debug, Clone, Copy)]
+struct PartRecord {
+    parent: u32,
+    kind: PartKind,
+    seqid: u32,
+    strand: Option<Strand>,
+    phase: Option<u8>,
+    part: Part,
+}
+
+/// What a CDS line says about the protein, kept per transcript.
+#[derive(Debug, Default, Clone)]
+struct CdsInfo {
+    protein_id: Option<String>,
+    ccds: Option<String>,
+    /// RefSeq `start_range` / `end_range` on the CDS: genomic low / high end
+    /// incomplete.
+    low_end_partial: bool,
+    high_end_partial: bool,
+}
+
+/// A feature with an `ID`: a gene, a transcript, or something outside the
+/// model (region, chromosome, ...). Attributes are kept only for the keys the
+/// model reads.
+#[derive(Debug)]
+struct Feature {
+    line: u64,
+    ty: String,
+    source: String,
+    seqid: u32,
+    start: u64,
+    end: u64,
+    strand: Option<Strand>,
+    id: String,
+    parents: Vec<u32>,
+    attributes: Vec<(&'static str, String)>,
+    /// Why the coordinates could not be read: an error if the model uses
+    /// this feature.
+    invalid_extent: Option<String>,
+}
+
+impl Feature {
+    /// The first value of `key` (multi-valued attributes joined with `,`).
+    fn get(&self, key: &str) -> Option<&str> {
+        self.attributes
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn values<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.attributes
+            .iter()
+            .filter(move |(k, _)| *k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A cross-reference such as `GeneID:673` or `HGNC:HGNC:1097`, by
+    /// database name (`Dbxref`, or `db_xref` in some NCBI-derived files).
+    fn xref(&self, db: &str) -> Option<&str> {
+        self.values("Dbxref")
+            .chain(self.values("db_xref"))
+            .find_map(|x| x.strip_prefix(db).and_then(|r| r.strip_prefix(':')))
+    }
+
+    fn is_refseq(&self) -> bool {
+        self.xref("GeneID").is_some()
+            || matches!(
+                self.source.as_str(),
+                "RefSeq" | "BestRefSeq" | "Gnomon" | "Curated Genomic" | "BestRefSeq,Gnomon"
+            )
+    }
+
+    /// The ID without an Ensembl-style `type:` prefix or NCBI `rna-`/`gene-`
+    /// prefix.
+    fn bare_id(&self) -> &str {
+        strip_id_prefix(&self.id)
+    }
+}
+
+fn strip_id_prefix(id: &str) -> &str {
+    for prefix in ["transcript:", "gene:", "rna-", "gene-", "CDS:", "cds-"] {
+        if let Some(rest) = id.strip_prefix(prefix) {
+            return rest;
+        }
+    }
+    id
+}
+
+/// Attribute keys the model reads from genes and transcripts.
+const KEPT_ATTRIBUTES: &[&str] = &[
+    "Name",
+    "gene_id",
+    "gene_name",
+    "gene",
+    "transcript_id",
+    "version",
+    "biotype",
+    "gene_biotype",
+    "transcript_biotype",
+    "gene_type",
+    "transcript_type",
+    "tag",
+    "ccdsid",
+    "transcript_support_level",
+    "Dbxref",
+    "db_xref",
+    "description",
+    "hgnc_id",
+    "ncrna_class",
+    "pseudo",
+    "locus_tag",
+];
+
+struct Collector {
+    path: String,
+    summary: LoadSummary,
+    ids: HashMap<String, u32>,
+    /// Referenced or defined names in interning order; `features[i]` is
+    /// `None` while the name has only been seen in a `Parent`.
+    names: Vec<String>,
+    features: Vec<Option<Feature>>,
+    seqids: HashMap<String, u32>,
+    seqid_names: Vec<String>,
+    parts: Vec<PartRecord>,
+    cds_info: HashMap<u32, CdsInfo>,
+}
+
+impl Collector {
+    fn new(path: &str) -> Self {
+        Self {
+            path: path.to_string(),
+            summary: LoadSummary {
+                format: "GFF3".into(),
+                ..Default::default()
+            },
+            ids: HashMap::new(),
+            names: Vec::new(),
+            features: Vec::new(),
+            seqids: HashMap::new(),
+            seqid_names: Vec::new(),
+            parts: Vec::new(),
+            cds_info: HashMap::new(),
+        }
+    }
+
+    fn invalid(&self, line: u64, message: String) -> GeneModelError {
+        GeneModelError::Invalid {
+            path: self.path.clone(),
+            line,
+            message,
+        }
+    }
+
+    fn intern(&mut self, name: &str) -> u32 {
+        if let Some(&i) = self.ids.get(name) {
+            return i;
+        }
+        let i = self.names.len() as u32;
+        self.ids.insert(name.to_string(), i);
+        self.names.push(name.to_string());
+        self.features.push(None);
+        i
+    }
+
+    fn seqid(&mut self, name: &str) -> u32 {
+        if let Some(&i) = self.seqids.get(name) {
+            return i;
+        }
+        let i = self.seqid_names.len() as u32;
+        self.seqids.insert(name.to_string(), i);
+        self.seqid_names.push(name.to_string());
+        i
+    }
+
+    fn add(&mut self, record: &gff::Record<'_>, line: u64) -> Result<(), GeneModelError> {
+        self.summary.feature_lines += 1;
+        let bad =
+            |what: &str, e: std::io::Error| self.invalid(line, format!("invalid {what}: {e}"));
+        let ty = utf8(&record.ty(), line, &self.path)?.to_string();
+        let kind = part_kind(&ty);
+        // Bad coordinates are an error on parts at once, and on other
+        // features only if they are read as transcripts (bcftools' shifted
+        // test models have genes and chromosomes starting below 1).
+        let extent = match (record.start(), record.end()) {
+            (Ok(s), Ok(e)) if s <= e => Ok((usize::from(s) as u64, usize::from(e) as u64)),
+            (Ok(s), Ok(e)) => Err(format!("start {s} is after end {e}")),
+            (Err(e), _) => Err(format!("invalid start: {e}")),
+            (_, Err(e)) => Err(format!("invalid end: {e}")),
+        };
+        let (start, end, invalid_extent) = match extent {
+            Ok((s, e)) => (s, e, None),
+            Err(message) if kind.is_none() => (0, 0, Some(message)),
+            Err(message) => return Err(self.invalid(line, message)),
+        };
+        let strand = match record.strand().map_err(|e| bad("strand", e))? {
+            GffStrand::Forward => Some(Strand::Forward),
+            GffStrand::Reverse => Some(Strand::Reverse),
+            GffStrand::None | GffStrand::Unknown => None,
+        };
+        let phase = match record.phase() {
+            None => None,
+            Some(Ok(Phase::Zero)) => Some(0),
+            Some(Ok(Phase::One)) => Some(1),
+            Some(Ok(Phase::Two)) => Some(2),
+            Some(Err(e)) => return Err(bad("phase", e)),
+        };
+
+        // One pass over the attributes, keeping what this kind of line needs.
+        let mut id = None;
+        let mut parents: Vec<String> = Vec::new();
+        let mut kept: Vec<(&'static str, String)> = Vec::new();
+        let mut cds = CdsInfo::default();
+        let mut cds_name = None;
+        let attributes = record.attributes();
+        for field in attributes.iter() {
+            let (key, value) =
+                field.map_err(|e| self.invalid(line, format!("malformed attributes: {e}")))?;
+            let key = utf8(&key, line, &self.path)?;
+            let wanted = match (key, kind) {
+                ("ID" | "Parent", _) => true,
+                (_, Some(PartKind::Cds)) => matches!(
+                    key,
+                    "protein_id" | "Name" | "Dbxref" | "db_xref" | "start_range" | "end_range"
+                ),
+                (_, Some(_)) => false,
+                (_, None) => KEPT_ATTRIBUTES.contains(&key),
+            };
+            if !wanted {
+                continue;
+            }
+            let values: Vec<String> = match &value {
+                Value::String(s) => vec![utf8(s, line, &self.path)?.to_string()],
+                Value::Array(a) => a
+                    .iter()
+                    .map(|s| utf8(&s, line, &self.path).map(str::to_string))
+                    .collect::<Result<_, _>>()?,
+            };
+            match key {
+                "ID" => id = Some(values.join(",")),
+                "Parent" => parents = values,
+                _ if kind == Some(PartKind::Cds) => match key {
+                    "protein_id" => cds.protein_id = values.into_iter().next(),
+                    "Name" => cds_name = values.into_iter().next(),
+                    "Dbxref" | "db_xref" => {
+                        cds.ccds = values
+                            .iter()
+                            .find_map(|x| x.strip_prefix("CCDS:").map(str::to_string))
+                    }
+                    "start_range" => cds.low_end_partial = true,
+                    "end_range" => cds.high_end_partial = true,
+                    _ => {}
+                },
+                _ if kind.is_none() => {
+                    if let Some(&k) = KEPT_ATTRIBUTES.iter().find(|k| **k == key) {
+                        kept.extend(values.into_iter().map(|v| (k, v)));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let seqid_name = utf8(&record.reference_sequence_name(), line, &self.path)?.to_string();
+        let seqid = self.seqid(&seqid_name);
+
+        if let Some(kind) = kind {
+            if parents.is_empty() {
+                self.summary.skip("transcript parts without Parent", || {
+                    format!("line {line}: {ty}")
+                });
+                return Ok(());
+            }
+            let part = Part { start, end, line };
+            for parent in &parents {
+                let parent = self.intern(parent);
+                self.parts.push(PartRecord {
+                    parent,
+                    kind,
+                    seqid,
+                    strand,
+                    phase,
+                    part,
+                });
+                if kind == PartKind::Cds {
+                    let info = self.cds_info.entry(parent).or_default();
+                    if info.protein_id.is_none() {
+                        // RefSeq names the protein in `Name` (NP_...).
+                        info.protein_id = cds.protein_id.clone().or_else(|| {
+                            cds_name
+                                .clone()
+                                .filter(|n| split_version(n).1.is_some() && n.contains('_'))
+                        });
+                    }
+                    if info.ccds.is_none() {
+                        info.ccds = cds.ccds.clone();
+                    }
+                    info.low_end_partial |= cds.low_end_partial;
+                    info.high_end_partial |= cds.high_end_partial;
+                }
+            }
+            return Ok(());
+        }
+
+        let Some(id) = id else {
+            // Nothing can point to a feature without ID.
+            match invalid_extent {
+                Some(message) => self.summary.skip(
+                    "features outside the model with invalid coordinates",
+                    || format!("line {line}: {ty}: {message}"),
+                ),
+                None => self.summary.ignore_type(&ty),
+            }
+            return Ok(());
+        };
+        let index = self.intern(&id);
+        let parents: Vec<u32> = parents.iter().map(|p| self.intern(p)).collect();
+        let source = utf8(&record.source(), line, &self.path)?.to_string();
+        let path = &self.path;
+        match &mut self.features[index as usize] {
+            Some(existing) => {
+                // GFF3 allows one feature over several lines (same ID).
+                if existing.seqid != seqid || existing.strand != strand || existing.ty != ty {
+                    return Err(GeneModelError::Invalid {
+                        path: path.clone(),
+                        line,
+                        message: format!(
+                            "ID {id} is already used by a different feature at line {}",
+                            existing.line
+                        ),
+                    });
+                }
+                if invalid_extent.is_some() {
+                    existing.invalid_extent = invalid_extent;
+                }
+                existing.start = existing.start.min(start);
+                existing.end = existing.end.max(end);
+                let first = existing.line;
+                self.summary.note(
+                    "features given on several lines with one ID (extents merged)",
+                    || format!("line {line}: {id} (first at line {first})"),
+                );
+            }
+            slot @ None => {
+                *slot = Some(Feature {
+                    line,
+                    ty,
+                    source,
+                    seqid,
+                    start,
+                    end,
+                    strand,
+                    id,
+                    parents,
+                    attributes: kept,
+                    invalid_extent,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(mut self, options: &ReadOptions) -> Result<LoadedModel, GeneModelError> {
+        // Group parts by parent.
+        self.parts
+            .sort_by_key(|p| (p.parent, p.kind, p.part.start, p.part.end, p.part.line));
+        let mut has_parts = vec![false; self.names.len()];
+        for p in &self.parts {
+            has_parts[p.parent as usize] = true;
+        }
+        // Features (with parts) whose Parent is this one.
+        let mut has_child_with_parts = vec![false; self.names.len()];
+        let mut has_child_feature = vec![false; self.names.len()];
+        for (i, f) in self.features.iter().enumerate() {
+            for &p in f.iter().flat_map(|f| &f.parents) {
+                has_child_feature[p as usize] = true;
+                has_child_with_parts[p as usize] |= has_parts[i];
+            }
+        }
+
+        let mut transcripts = Vec::new();
+        let mut genes_used: HashSet<u32> = HashSet::new();
+        let parts = std::mem::take(&mut self.parts);
+        let mut start = 0;
+        while start < parts.len() {
+            let parent = parts[start].parent;
+            let end = start + parts[start..].partition_point(|p| p.parent == parent);
+            let group = &parts[start..end];
+            start = end;
+            let Some(feature) = &self.features[parent as usize] else {
+                let name = &self.names[parent as usize];
+                for p in group {
+                    self.summary
+                        .skip("transcript parts whose Parent is never defined", || {
+                            format!("line {}: Parent={name}", p.part.line)
+                        });
+                }
+                continue;
+            };
+            // A top-level feature (a gene) with transcripts: its own parts
+            // are not a transcript.
+            if feature.parents.is_empty() && has_child_with_parts[parent as usize] {
+                genes_used.insert(parent);
+                for p in group {
+                    self.summary.skip(
+                        "parts attached directly to a gene that also has transcripts",
+                        || format!("line {}: Parent={}", p.part.line, feature.id),
+                    );
+                }
+                continue;
+            }
+            // An RNA inside a transcript (RefSeq mature miRNA).
+            if let Some(&outer) = feature.parents.iter().find(|&&p| has_parts[p as usize]) {
+                let outer = &self.names[outer as usize];
+                self.summary.skip(
+                    "RNA features nested in a transcript (e.g. mature miRNA), with their parts",
+                    || format!("line {}: {} in {outer}", feature.line, feature.id),
+                );
+                continue;
+            }
+            if let Some(message) = &feature.invalid_extent {
+                return Err(self.invalid(feature.line, message.clone()));
+            }
+            let gene = match feature.parents.first() {
+                Some(&g) => {
+                    genes_used.insert(g);
+                    if self.features[g as usize].is_none() {
+                        let name = &self.names[g as usize];
+                        self.summary.note(
+                            "transcripts whose Parent gene is never defined (gene taken from attributes)",
+                            || format!("line {}: {} Parent={name}", feature.line, feature.id),
+                        );
+                    }
+                    if feature.parents.len() > 1 {
+                        self.summary
+                            .note("transcripts with several Parents (first used)", || {
+                                format!("line {}: {}", feature.line, feature.id)
+                            });
+                    }
+                    if let Some(Feature {
+                        invalid_extent: Some(message),
+                        line,
+                        ..
+                    }) = &self.features[g as usize]
+                    {
+                        // The model reads only a gene's attributes.
+                        self.summary.note(
+                            "genes with invalid coordinates (only their attributes are used)",
+                            || format!("line {line}: {message}"),
+                        );
+                    }
+                    GeneRef::from(&self.features[g as usize], &self.names[g as usize])
+                }
+                None => GeneRef::Itself,
+            };
+            let draft = self.draft(feature, gene, group)?;
+            let transcript = draft.assemble(&self.path, options, &mut self.summary)?;
+            transcripts.push(transcript);
+        }
+
+        // Features that are neither transcripts nor their genes.
+        for (i, f) in self.features.iter().enumerate() {
+            if let Some(f) = f
+                && !has_parts[i]
+                && !genes_used.contains(&(i as u32))
+            {
+                let ty = if has_child_feature[i] {
+                    format!("{} (only nested features)", f.ty)
+                } else if !f.parents.is_empty() {
+                    format!("{} (no exons)", f.ty)
+                } else {
+                    f.ty.clone()
+                };
+                match &f.invalid_extent {
+                    Some(message) => self.summary.skip(
+                        "features outside the model with invalid coordinates",
+                        || format!("line {}: {ty}: {message}", f.line),
+                    ),
+                    None => self.summary.ignore_type(&ty),
+                }
+            }
+        }
+
+        transcripts.sort_by(|a, b| {
+            (&a.chrom, a.start, a.end, &a.id).cmp(&(&b.chrom, b.start, b.end, &b.id))
+        });
+        let mut seen = HashSet::new();
+        for t in &transcripts {
+            if !seen.insert((t.chrom.as_str(), t.versioned_id())) {
+                self.summary
+                    .note("transcript identifiers used twice on one contig", || {
+                        format!("{}:{}", t.chrom, t.versioned_id())
+                    });
+            }
+        }
+        let genes: HashSet<(&str, &str)> = transcripts
+            .iter()
+            .map(|t| (t.chrom.as_str(), t.gene_id.as_str()))
+            .collect();
+        self.summary.genes = genes.len();
+        self.summary.transcripts = transcripts.len();
+        self.summary.coding_transcripts = transcripts.iter().filter(|t| t.is_coding()).count();
+        Ok(LoadedModel {
+            transcripts,
+            summary: self.summary,
+        })
+    }
+
+    /// Transcript attributes from the transcript feature, its gene and its
+    /// CDS lines.
+    fn draft(
+        &self,
+        feature: &Feature,
+        gene: GeneRef<'_>,
+        group: &[PartRecord],
+    ) -> Result<TranscriptDraft, GeneModelError> {
+        let Some(strand) = feature.strand else {
+            return Err(self.invalid(
+                feature.line,
+                format!("transcript {} has no strand (+ or -)", feature.id),
+            ));
+        };
+        let mut draft = TranscriptDraft {
+            line: feature.line,
+            extent: Some((feature.start, feature.end)),
+            ..Default::default()
+        };
+        for p in group {
+            if p.seqid != feature.seqid || p.strand.is_some_and(|s| s != strand) {
+                return Err(self.invalid(
+                    p.part.line,
+                    format!(
+                        "part of transcript {} lies on another contig or strand than the transcript (line {})",
+                        feature.id, feature.line
+                    ),
+                ));
+            }
+            match p.kind {
+                PartKind::Exon => draft.exons.push(p.part),
+                PartKind::Cds => draft.cds.push(CdsPart {
+                    part: p.part,
+                    phase: p.phase,
+                }),
+                PartKind::Other => draft.other_parts.push(p.part),
+                PartKind::StopCodon => draft.stop_codons.push(p.part),
+            }
+        }
+        let has_cds = !draft.cds.is_empty();
+        let cds_info = self
+            .cds_info
+            .get(&self.ids[&feature.id])
+            .cloned()
+            .unwrap_or_default();
+        let gene_feature = match gene {
+            GeneRef::Defined(g) => Some(g),
+            GeneRef::Itself => Some(feature),
+            GeneRef::Undefined(_) => None,
+        };
+        let is_own_gene = matches!(gene, GeneRef::Itself);
+        let refseq = feature.is_refseq();
+        let t = &mut draft.transcript;
+
+        // Identifier and version.
+        let raw_id = feature
+            .get("transcript_id")
+            .or_else(|| refseq.then(|| feature.get("Name")).flatten())
+            .unwrap_or_else(|| feature.bare_id());
+        (t.id, t.version) = match feature.get("version") {
+            Some(v) => (raw_id.to_string(), Some(v.to_string())),
+            None => split_version(raw_id),
+        };
+        t.source = if refseq || is_refseq_accession(&t.id) {
+            TranscriptSource::RefSeq
+        } else if t.id.starts_with("ENS") {
+            // GENCODE GFF3 uses versioned IDs and GENCODE attribute names.
+            if feature.get("transcript_type").is_some() || feature.get("gene_type").is_some() {
+                TranscriptSource::Gencode
+            } else {
+                TranscriptSource::Ensembl
+            }
+        } else {
+            TranscriptSource::Other
+        };
+        t.chrom = self.seqid_names[feature.seqid as usize].clone();
+        t.strand = strand;
+
+        // Gene.
+        t.gene_id = match gene_feature {
+            Some(g) => g
+                .get("gene_id")
+                .map(strip_version)
+                .or_else(|| g.xref("GeneID").map(str::to_string))
+                .unwrap_or_else(|| strip_version(g.bare_id())),
+            None => feature
+                .get("gene_id")
+                .map(strip_version)
+                .or_else(|| feature.xref("GeneID").map(str::to_string))
+                .unwrap_or_else(|| match gene {
+                    GeneRef::Undefined(name) => strip_version(strip_id_prefix(name)),
+                    _ => unreachable!("defined genes handled above"),
+                }),
+        };
+        let gene_attr = |key: &str| {
+            gene_feature
+                .and_then(|g| g.get(key))
+                .or_else(|| feature.get(key))
+        };
+        // A transcript's own `Name` is a transcript name, so `Name` counts
+        // only on a gene (or a gene-type feature read as its own transcript).
+        let gene_name = match gene {
+            GeneRef::Defined(g) => g.get("Name"),
+            GeneRef::Itself if is_gene_type(&feature.ty) => feature.get("Name"),
+            _ => None,
+        };
+        t.gene_symbol = gene_attr("gene_name")
+            .or(gene_name)
+            .or_else(|| gene_attr("gene"))
+            .map(str::to_string);
+        let (description_source, description_hgnc) = gene_attr("description")
+            .map(description_source)
+            .unwrap_or((None, None));
+        let xref_hgnc = gene_feature
+            .and_then(|g| g.xref("HGNC"))
+            .or_else(|| feature.xref("HGNC"))
+            .map(|h| {
+                if h.starts_with("HGNC:") {
+                    h.to_string()
+                } else {
+                    format!("HGNC:{h}")
+                }
+            });
+        t.hgnc_id = gene_attr("hgnc_id")
+            .map(str::to_string)
+            .or(xref_hgnc)
+            .or(description_hgnc);
+        t.gene_symbol_source = if t.gene_symbol.is_none() {
+            None
+        } else if refseq && gene_feature.and_then(|g| g.xref("GeneID")).is_some() {
+            Some("EntrezGene".into())
+        } else if description_source.is_some() {
+            description_source
+        } else if t.hgnc_id.is_some() {
+            Some("HGNC".into())
+        } else {
+            None
+        };
+
+        // Biotype: explicit attributes first, then the RefSeq feature type,
+        // then the gene's biotype, then the feature type itself.
+        let pseudo = feature.get("pseudo") == Some("true")
+            || gene_feature.is_some_and(|g| g.get("pseudo") == Some("true"));
+        let gene_biotype = gene_feature.and_then(|g| {
+            g.get("biotype")
+                .or_else(|| g.get("gene_biotype"))
+                .or_else(|| g.get("gene_type"))
+        });
+        t.biotype = if let Some(b) = feature
+            .get("biotype")
+            .or_else(|| feature.get("transcript_type"))
+            .or_else(|| feature.get("transcript_biotype"))
+        {
+            b.to_string()
+        } else if is_own_gene {
+            // A gene read as its own transcript, or a transcript without gene.
+            feature
+                .get("gene_biotype")
+                .or_else(|| feature.get("gene_type"))
+                .map_or_else(|| feature.ty.clone(), str::to_string)
+        } else if refseq && pseudo {
+            gene_biotype.map_or_else(|| "pseudogene".to_string(), str::to_string)
+        } else if refseq
+            || matches!(
+                feature.ty.as_str(),
+                "mRNA" | "lnc_RNA" | "NMD_transcript_variant"
+            )
+        {
+            let mapped = refseq_biotype(&feature.ty, feature.get("ncrna_class"), has_cds);
+            if feature.ty == "primary_transcript" {
+                gene_biotype.map_or(mapped, str::to_string)
+            } else {
+                mapped
+            }
+        } else if let Some(b) = feature.get("gene_biotype").or(gene_biotype) {
+            b.to_string()
+        } else {
+            feature.ty.clone()
+        };
+
+        // Tags and the flags they carry.
+        t.tags = feature.values("tag").map(str::to_string).collect();
+        let counterpart = feature
+            .xref("Ensembl")
+            .filter(|_| refseq)
+            .map(str::to_string);
+        apply_tags(t, counterpart.as_deref());
+        t.tsl = feature.get("transcript_support_level").and_then(tsl_value);
+        t.ccds = feature.get("ccdsid").map(str::to_string).or(cds_info.ccds);
+        t.protein_id = cds_info.protein_id;
+        let (five_prime_partial, three_prime_partial) = match strand {
+            Strand::Forward => (cds_info.low_end_partial, cds_info.high_end_partial),
+            Strand::Reverse => (cds_info.high_end_partial, cds_info.low_end_partial),
+        };
+        t.cds_start_nf |= five_prime_partial;
+        t.cds_end_nf |= three_prime_partial;
+        Ok(draft)
+    }
+}
+
+/// The gene of a transcript: a defined feature, a name only seen in
+/// `Parent`, or the transcript itself (no Parent).
+#[derive(Clone, Copy)]
+enum GeneRef<'a> {
+    Defined(&'a Feature),
+    Undefined(&'a str),
+    Itself,
+}
+
+impl<'a> GeneRef<'a> {
+    fn from(feature: &'a Option<Feature>, name: &'a str) -> Self {
+        match feature {
+            Some(f) => GeneRef::Defined(f),
+            None => GeneRef::Undefined(name),
+        }
+    }
+}
+
+/// Gene-level feature types (SO terms and Ensembl's `*_gene` types).
+fn is_gene_type(ty: &str) -> bool {
+    ty == "gene" || ty == "pseudogene" || ty.ends_with("_gene") || ty.ends_with("_gene_segment")
+}
+
+fn is_refseq_accession(id: &str) -> bool {
+    let b = id.as_bytes();
+    b.len() > 3 && matches!(&b[..3], b"NM_" | b"NR_" | b"XM_" | b"XR_" | b"NG_")
+}
+
+fn utf8<'a>(bytes: &'a [u8], line: u64, path: &str) -> Result<&'a str, GeneModelError> {
+    std::str::from_utf8(bytes).map_err(|_| GeneModelError::Invalid {
+        path: path.to_string(),
+        line,
+        message: "text is not UTF-8".into(),
+    })
 }
