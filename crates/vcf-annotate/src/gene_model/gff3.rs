@@ -578,6 +578,45 @@ impl Collector {
             transcripts.push(transcript);
         }
 
+        // Non-coding transcripts given without exons (bcftools' test models):
+        // one exon over their extent, as bcftools csq reads them.
+        let mut exonless = Vec::new();
+        for (i, f) in self.features.iter().enumerate() {
+            let Some(f) = f else { continue };
+            let gene = match f.parents.as_slice() {
+                [g] => *g,
+                _ => continue,
+            };
+            if has_parts[i]
+                || has_child_feature[i]
+                || f.invalid_extent.is_some()
+                || !is_transcript_type(&f.ty)
+                || has_parts[gene as usize]
+                || self.features[gene as usize].is_none()
+            {
+                continue;
+            }
+            exonless.push(i);
+        }
+        for i in exonless {
+            let f = self.features[i].as_ref().expect("checked");
+            let g = f.parents[0];
+            genes_used.insert(g);
+            has_parts[i] = true;
+            self.summary.note(
+                "non-coding transcripts without exons (one exon over their extent)",
+                || format!("line {}: {}", f.line, f.id),
+            );
+            let gene = GeneRef::from(&self.features[g as usize], &self.names[g as usize]);
+            let mut draft = self.draft(f, gene, &[])?;
+            draft.exons.push(Part {
+                start: f.start,
+                end: f.end,
+                line: f.line,
+            });
+            transcripts.push(draft.assemble(&self.path, options, &mut self.summary)?);
+        }
+
         // Features that are neither transcripts nor their genes.
         for (i, f) in self.features.iter().enumerate() {
             if let Some(f) = f
@@ -842,6 +881,14 @@ impl<'a> GeneRef<'a> {
             None => GeneRef::Undefined(name),
         }
     }
+}
+
+/// Transcript feature types (SO and Ensembl's), for transcripts given
+/// without exons.
+fn is_transcript_type(ty: &str) -> bool {
+    ty.ends_with("RNA")
+        || ty.ends_with("transcript")
+        || matches!(ty, "NMD_transcript_variant" | "transcript_region")
 }
 
 /// Gene-level feature types (SO terms and Ensembl's `*_gene` types).

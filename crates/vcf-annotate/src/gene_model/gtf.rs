@@ -105,6 +105,7 @@ fn xref<'a>(attributes: &'a Attributes, db: &str) -> Option<&'a str> {
 
 #[derive(Default)]
 struct GtfTranscript {
+    id: String,
     line: u64,
     seqid: String,
     strand: Option<Strand>,
@@ -204,29 +205,19 @@ pub fn read_from(
                 continue;
             }
         };
-        let Some(transcript_id) = get(&attributes, "transcript_id").map(str::to_string) else {
+        let Some(transcript_ids) = get(&attributes, "transcript_id").map(str::to_string) else {
             summary.skip("transcript lines without transcript_id", || {
                 format!("line {ln}: {ty}")
             });
             continue;
         };
-        let i = *index.entry(transcript_id.clone()).or_insert_with(|| {
-            transcripts.push(GtfTranscript {
-                line: ln,
-                seqid: seqid.clone(),
-                strand,
-                ..Default::default()
-            });
-            transcripts.len() - 1
-        });
-        let t = &mut transcripts[i];
-        if t.seqid != seqid || t.strand != strand {
+        // VEP's test GTFs share a part between transcripts with
+        // `transcript_id "A,B"`, as GFF3 does with `Parent=A,B`.
+        let ids: Vec<&str> = transcript_ids.split(',').collect();
+        if kind == "transcript" && ids.len() > 1 {
             return Err(invalid(
                 ln,
-                format!(
-                    "transcript {transcript_id} lies on another contig or strand than at line {}",
-                    t.line
-                ),
+                format!("transcript line with several transcript_id values `{transcript_ids}`"),
             ));
         }
         let part = Part {
@@ -234,37 +225,58 @@ pub fn read_from(
             end,
             line: ln,
         };
-        match kind {
-            "transcript" => {
-                if t.extent.is_some() {
-                    return Err(invalid(
-                        ln,
-                        format!("transcript {transcript_id} defined twice"),
-                    ));
-                }
-                t.extent = Some((start, end));
-                t.line = ln;
-                t.attributes = attributes;
-                t.attributes_from_transcript_line = true;
-                continue;
+        let protein_id = match (protein_id, protein_version) {
+            (Some(p), Some(v)) if !p.ends_with(&format!(".{v}")) => Some(format!("{p}.{v}")),
+            (p, _) => p,
+        };
+        for transcript_id in ids {
+            let i = *index.entry(transcript_id.to_string()).or_insert_with(|| {
+                transcripts.push(GtfTranscript {
+                    id: transcript_id.to_string(),
+                    line: ln,
+                    seqid: seqid.clone(),
+                    strand,
+                    ..Default::default()
+                });
+                transcripts.len() - 1
+            });
+            let t = &mut transcripts[i];
+            if t.seqid != seqid || t.strand != strand {
+                return Err(invalid(
+                    ln,
+                    format!(
+                        "transcript {transcript_id} lies on another contig or strand than at line {}",
+                        t.line
+                    ),
+                ));
             }
-            "exon" => t.exons.push(part),
-            "CDS" => {
-                t.cds.push(CdsPart { part, phase });
-                if t.protein_id.is_none() {
-                    t.protein_id = match (protein_id, protein_version) {
-                        (Some(p), Some(v)) if !p.ends_with(&format!(".{v}")) => {
-                            Some(format!("{p}.{v}"))
-                        }
-                        (p, _) => p,
-                    };
+            match kind {
+                "transcript" => {
+                    if t.extent.is_some() {
+                        return Err(invalid(
+                            ln,
+                            format!("transcript {transcript_id} defined twice"),
+                        ));
+                    }
+                    t.extent = Some((start, end));
+                    t.line = ln;
+                    t.attributes = attributes.clone();
+                    t.attributes_from_transcript_line = true;
+                    continue;
                 }
+                "exon" => t.exons.push(part),
+                "CDS" => {
+                    t.cds.push(CdsPart { part, phase });
+                    if t.protein_id.is_none() {
+                        t.protein_id = protein_id.clone();
+                    }
+                }
+                "stop_codon" => t.stop_codons.push(part),
+                _ => t.other_parts.push(part),
             }
-            "stop_codon" => t.stop_codons.push(part),
-            _ => t.other_parts.push(part),
-        }
-        if !t.attributes_from_transcript_line && t.attributes.is_empty() {
-            t.attributes = attributes;
+            if !t.attributes_from_transcript_line && t.attributes.is_empty() {
+                t.attributes = attributes.clone();
+            }
         }
     }
 
@@ -293,7 +305,7 @@ pub fn read_from(
             ..Default::default()
         };
         let tr = &mut draft.transcript;
-        let raw_id = get(a, "transcript_id").expect("grouped by transcript_id");
+        let raw_id = t.id.as_str();
         (tr.id, tr.version) = match get(a, "transcript_version") {
             Some(v) => (raw_id.to_string(), Some(v.to_string())),
             None => split_version(raw_id),
