@@ -908,3 +908,299 @@ fn utf8<'a>(bytes: &'a [u8], line: u64, path: &str) -> Result<&'a str, GeneModel
         message: "text is not UTF-8".into(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+    use crate::gene_model::{CdsSegment, Exon, GeneModel, Transcript};
+
+    fn read_str(text: &str, lenient: bool) -> Result<LoadedModel, GeneModelError> {
+        read_from(text.as_bytes(), "t.gff3", &ReadOptions { lenient })
+    }
+
+    fn lines(rows: &[&str]) -> String {
+        rows.iter()
+            .map(|r| r.replace(' ', "\t").replace('~', " ") + "\n")
+            .collect()
+    }
+
+    fn one(model: &LoadedModel, id: &str) -> Transcript {
+        model
+            .transcripts
+            .iter()
+            .find(|t| t.id == id)
+            .unwrap_or_else(|| panic!("{id} missing"))
+            .clone()
+    }
+
+    // Columns are separated by single spaces here (turned into tabs); `~`
+    // stands for a space inside a value.
+    const ENSEMBL: &[&str] = &[
+        "##gff-version 3",
+        "7 havana CDS 300 310 . - 2 ID=CDS:ENSP1;Parent=transcript:ENST1;protein_id=ENSP1",
+        "7 havana exon 100 200 . - . Parent=transcript:ENST1;rank=2",
+        "7 havana exon 300 400 . - . Parent=transcript:ENST1;rank=1",
+        "7 havana CDS 150 200 . - 0 ID=CDS:ENSP1;Parent=transcript:ENST1;protein_id=ENSP1",
+        "7 ensembl_havana mRNA 100 400 . - . ID=transcript:ENST1;Parent=gene:ENSG1;Name=BRAF-201;biotype=protein_coding;ccdsid=CCDS5863.1;tag=basic,Ensembl_canonical,MANE_Select;transcript_id=ENST1;transcript_support_level=1~(assigned~to~previous~version~3);version=11",
+        "7 ensembl_havana gene 100 400 . - . ID=gene:ENSG1;Name=BRAF;biotype=protein_coding;description=B-Raf~proto-oncogene~[Source:HGNC~Symbol%3BAcc:HGNC:1097];gene_id=ENSG1;version=17",
+        "7 . biological_region 500 600 . + . logic_name=cpg",
+        "7 havana lnc_RNA 1000 2000 . + . ID=transcript:ENST2;Parent=gene:ENSG2;biotype=lncRNA;transcript_id=ENST2;version=1",
+        "7 havana exon 1000 2000 . + . Parent=transcript:ENST2",
+        "7 havana ncRNA_gene 1000 2000 . + . ID=gene:ENSG2;biotype=lncRNA;gene_id=ENSG2",
+    ];
+
+    #[test]
+    fn reads_ensembl_gff3_in_any_order() {
+        let model = read_str(&lines(ENSEMBL), false).unwrap();
+        let t = one(&model, "ENST1");
+        assert_eq!(t.versioned_id(), "ENST1.11");
+        assert_eq!(t.gene_id, "ENSG1");
+        assert_eq!(t.gene_symbol.as_deref(), Some("BRAF"));
+        assert_eq!(t.gene_symbol_source.as_deref(), Some("HGNC"));
+        assert_eq!(t.hgnc_id.as_deref(), Some("HGNC:1097"));
+        assert_eq!(t.biotype, "protein_coding");
+        assert_eq!(t.chrom, "7");
+        assert_eq!(t.strand, Strand::Reverse);
+        assert_eq!((t.start, t.end), (100, 400));
+        assert_eq!(
+            t.exons,
+            [
+                Exon {
+                    start: 100,
+                    end: 200,
+                    number: 2
+                },
+                Exon {
+                    start: 300,
+                    end: 400,
+                    number: 1
+                }
+            ]
+        );
+        assert_eq!(
+            t.cds,
+            [
+                CdsSegment {
+                    start: 150,
+                    end: 200,
+                    phase: 0
+                },
+                CdsSegment {
+                    start: 300,
+                    end: 310,
+                    phase: 2
+                }
+            ]
+        );
+        assert_eq!(t.protein_id.as_deref(), Some("ENSP1"));
+        assert_eq!(t.tags, ["basic", "Ensembl_canonical", "MANE_Select"]);
+        assert!(t.is_canonical);
+        assert_eq!(t.mane_select.as_deref(), Some("ENST1.11"));
+        assert_eq!(t.tsl.as_deref(), Some("1"));
+        assert_eq!(t.ccds.as_deref(), Some("CCDS5863.1"));
+        assert!(
+            t.cds_start_nf,
+            "first CDS segment (5', reverse strand) has phase 2"
+        );
+        assert!(!t.cds_end_nf);
+        assert_eq!(t.source, TranscriptSource::Ensembl);
+
+        let lnc = one(&model, "ENST2");
+        assert_eq!(lnc.biotype, "lncRNA");
+        assert!(!lnc.is_coding());
+        assert_eq!(
+            lnc.gene_symbol, None,
+            "a transcript's own Name is not a symbol"
+        );
+        assert_eq!(model.summary.genes, 2);
+        assert_eq!(model.summary.transcripts, 2);
+        assert_eq!(model.summary.coding_transcripts, 1);
+        assert_eq!(
+            model.summary.ignored_feature_types.get("biological_region"),
+            Some(&1)
+        );
+    }
+
+    #[test]
+    fn reads_gencode_gff3() {
+        let text = lines(&[
+            "chr1 HAVANA gene 11869 14409 . + . ID=ENSG00000290825.1;gene_id=ENSG00000290825.1;gene_type=lncRNA;gene_name=DDX11L2;level=2;hgnc_id=HGNC:37102",
+            "chr1 HAVANA transcript 11869 14409 . + . ID=ENST00000456328.2;Parent=ENSG00000290825.1;gene_id=ENSG00000290825.1;transcript_id=ENST00000456328.2;gene_type=lncRNA;gene_name=DDX11L2;transcript_type=lncRNA;transcript_name=DDX11L2-202;level=2;transcript_support_level=1;tag=basic,Ensembl_canonical",
+            "chr1 HAVANA exon 11869 12227 . + . ID=exon:ENST00000456328.2:1;Parent=ENST00000456328.2;exon_number=1",
+            "chr1 HAVANA exon 12613 12721 . + . ID=exon:ENST00000456328.2:2;Parent=ENST00000456328.2;exon_number=2",
+            "chr1 HAVANA exon 13221 14409 . + . ID=exon:ENST00000456328.2:3;Parent=ENST00000456328.2;exon_number=3",
+        ]);
+        let model = read_str(&text, false).unwrap();
+        let t = one(&model, "ENST00000456328");
+        assert_eq!(t.version.as_deref(), Some("2"));
+        assert_eq!(t.gene_id, "ENSG00000290825");
+        assert_eq!(t.gene_symbol.as_deref(), Some("DDX11L2"));
+        assert_eq!(t.hgnc_id.as_deref(), Some("HGNC:37102"));
+        assert_eq!(t.gene_symbol_source.as_deref(), Some("HGNC"));
+        assert_eq!(t.biotype, "lncRNA");
+        assert_eq!(t.source, TranscriptSource::Gencode);
+        assert!(t.is_canonical);
+        assert_eq!(t.tsl.as_deref(), Some("1"));
+        assert_eq!(
+            t.exons.iter().map(|e| e.number).collect::<Vec<_>>(),
+            [1, 2, 3]
+        );
+    }
+
+    const REFSEQ: &[&str] = &[
+        "NC_000007.14 BestRefSeq gene 100 1000 . + . ID=gene-BRAF;Dbxref=GeneID:673,HGNC:HGNC:1097;Name=BRAF;gbkey=Gene;gene=BRAF;gene_biotype=protein_coding",
+        "NC_000007.14 BestRefSeq mRNA 100 1000 . + . ID=rna-NM_004333.6;Parent=gene-BRAF;Dbxref=Ensembl:ENST00000646891.2,GeneID:673,GenBank:NM_004333.6,HGNC:HGNC:1097;Name=NM_004333.6;gbkey=mRNA;gene=BRAF;tag=MANE~Select;transcript_id=NM_004333.6",
+        "NC_000007.14 BestRefSeq mRNA 100 1000 . + . ID=rna-NM_001354609.2;Parent=gene-BRAF;Dbxref=GeneID:673;Name=NM_001354609.2;gbkey=mRNA;gene=BRAF;transcript_id=NM_001354609.2",
+        "NC_000007.14 BestRefSeq exon 100 300 . + . ID=exon-NM_004333.6-1;Parent=rna-NM_004333.6,rna-NM_001354609.2;gbkey=mRNA",
+        "NC_000007.14 BestRefSeq exon 500 1000 . + . ID=exon-NM_004333.6-2;Parent=rna-NM_004333.6,rna-NM_001354609.2;gbkey=mRNA",
+        "NC_000007.14 BestRefSeq CDS 200 300 . + 0 ID=cds-NP_004324.2;Parent=rna-NM_004333.6,rna-NM_001354609.2;Dbxref=CCDS:CCDS5863.1,GeneID:673;Name=NP_004324.2;gbkey=CDS;protein_id=NP_004324.2",
+        "NC_000007.14 BestRefSeq CDS 500 601 . + 2 ID=cds-NP_004324.2;Parent=rna-NM_004333.6,rna-NM_001354609.2;Name=NP_004324.2;protein_id=NP_004324.2;end_range=601,.;partial=true",
+        "NC_000007.14 BestRefSeq gene 2000 3000 . - . ID=gene-LINC1;Dbxref=GeneID:99;Name=LINC1;gene_biotype=lncRNA",
+        "NC_000007.14 BestRefSeq lnc_RNA 2000 3000 . - . ID=rna-NR_1.1;Parent=gene-LINC1;Dbxref=GeneID:99;transcript_id=NR_1.1",
+        "NC_000007.14 BestRefSeq exon 2000 3000 . - . ID=exon-NR_1.1-1;Parent=rna-NR_1.1",
+        "NC_000007.14 Curated~Genomic gene 4000 4100 . + . ID=gene-RNU6P;Dbxref=GeneID:55;Name=RNU6P;gene_biotype=pseudogene;pseudo=true",
+        "NC_000007.14 Curated~Genomic exon 4000 4100 . + . ID=id-RNU6P;Parent=gene-RNU6P;gene=RNU6P",
+        "NC_000007.14 Curated~Genomic gene 5000 5100 . + . ID=gene-NOEXON;Dbxref=GeneID:56;Name=NOEXON;gene_biotype=pseudogene;pseudo=true",
+        "NC_000007.14 RefSeq cDNA_match 100 300 . + . ID=aln1;Target=NM_004333.6~1~201~+",
+    ];
+
+    #[test]
+    fn reads_refseq_gff3() {
+        let model = read_str(&lines(REFSEQ), false).unwrap();
+        let t = one(&model, "NM_004333");
+        assert_eq!(t.versioned_id(), "NM_004333.6");
+        assert_eq!(t.source, TranscriptSource::RefSeq);
+        assert_eq!(t.gene_id, "673");
+        assert_eq!(t.gene_symbol.as_deref(), Some("BRAF"));
+        assert_eq!(t.gene_symbol_source.as_deref(), Some("EntrezGene"));
+        assert_eq!(t.hgnc_id.as_deref(), Some("HGNC:1097"));
+        assert_eq!(t.biotype, "protein_coding");
+        assert_eq!(t.mane_select.as_deref(), Some("ENST00000646891.2"));
+        assert_eq!(t.protein_id.as_deref(), Some("NP_004324.2"));
+        assert_eq!(t.ccds.as_deref(), Some("CCDS5863.1"));
+        assert!(t.cds_end_nf && !t.cds_start_nf, "end_range on + strand");
+        assert_eq!(t.cds.len(), 2);
+        // The CDS lines name two transcripts: both get them.
+        let other = one(&model, "NM_001354609");
+        assert_eq!(other.cds, t.cds);
+        assert_eq!(other.mane_select, None);
+
+        let lnc = one(&model, "NR_1");
+        assert_eq!(lnc.biotype, "lncRNA");
+        let pseudo = one(&model, "RNU6P");
+        assert_eq!(
+            (pseudo.biotype.as_str(), pseudo.gene_id.as_str()),
+            ("pseudogene", "55")
+        );
+        assert_eq!(model.transcripts.len(), 4);
+        assert_eq!(model.summary.genes, 3);
+        let ignored = &model.summary.ignored_feature_types;
+        assert_eq!(ignored.get("gene"), Some(&1), "gene without transcript");
+        assert_eq!(ignored.get("cDNA_match"), Some(&1));
+    }
+
+    #[test]
+    fn undefined_parents_are_counted_not_dropped_silently() {
+        let text = lines(&[
+            "1 . exon 100 200 . + . Parent=transcript:MISSING",
+            "1 . exon 300 400 . + . Parent=transcript:MISSING",
+            "1 . mRNA 100 400 . + . ID=transcript:T1;Parent=gene:NOGENE;gene_id=G7",
+            "1 . exon 100 400 . + . Parent=transcript:T1",
+        ]);
+        let model = read_str(&text, false).unwrap();
+        let skipped = &model.summary.skipped["transcript parts whose Parent is never defined"];
+        assert_eq!(skipped.count, 2);
+        assert_eq!(skipped.first, "line 1: Parent=transcript:MISSING");
+        let t = one(&model, "T1");
+        assert_eq!(t.gene_id, "G7");
+        assert_eq!(
+            model.summary.notes
+                ["transcripts whose Parent gene is never defined (gene taken from attributes)"]
+                .count,
+            1
+        );
+        assert!(
+            model
+                .summary
+                .to_string()
+                .contains("skipped 2 transcript parts")
+        );
+    }
+
+    #[test]
+    fn errors_name_file_line_and_problem() {
+        let cases: &[(&[&str], &str)] = &[
+            (
+                &["1 . exon 100 200 . + .", "1 . gene 1 2 . + . ID=g"],
+                "t.gff3:1: malformed line",
+            ),
+            (&["1 . exon 100 x . + . Parent=t"], "t.gff3:1: invalid end"),
+            (
+                &["1 . exon 200 100 . + . Parent=t"],
+                "t.gff3:1: start 200 is after end 100",
+            ),
+            (
+                &["1 . exon 100 200 . * . Parent=t"],
+                "t.gff3:1: invalid strand",
+            ),
+            (
+                &[
+                    "1 . mRNA 100 400 . + . ID=t",
+                    "1 . exon 100 200 . + . Parent=t",
+                    "1 . CDS 150 250 . + 0 Parent=t",
+                ],
+                "t.gff3:3: CDS 150-250 of transcript t is not inside any of its exons",
+            ),
+            (
+                &[
+                    "1 . mRNA 100 400 . + . ID=t",
+                    "1 . exon 100 200 . + . Parent=t",
+                    "1 . CDS 150 200 . + . Parent=t",
+                ],
+                "t.gff3:3: CDS 150-200 of transcript t has no phase",
+            ),
+            (
+                &[
+                    "1 . mRNA 100 400 . . . ID=t",
+                    "1 . exon 100 200 . . . Parent=t",
+                ],
+                "t.gff3:1: transcript t has no strand",
+            ),
+            (
+                &[
+                    "1 . mRNA 100 400 . + . ID=t",
+                    "2 . exon 100 200 . + . Parent=t",
+                ],
+                "t.gff3:2: part of transcript t lies on another contig or strand",
+            ),
+            (
+                &["1 . mRNA 100 400 . + . ID=t", "1 . gene 100 400 . - . ID=t"],
+                "t.gff3:2: ID t is already used by a different feature at line 1",
+            ),
+        ];
+        for (rows, expected) in cases {
+            let err = read_str(&lines(rows), false).unwrap_err().to_string();
+            assert!(err.starts_with(expected), "{err}\nexpected: {expected}");
+        }
+    }
+
+    #[test]
+    fn stops_at_fasta_and_reads_gzip_through_the_model() {
+        let mut text = lines(ENSEMBL);
+        text.push_str("##FASTA\n>7\nACGT\n");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.gff3.gz");
+        let mut gz = flate2::write::GzEncoder::new(
+            std::fs::File::create(&path).unwrap(),
+            flate2::Compression::default(),
+        );
+        gz.write_all(text.as_bytes()).unwrap();
+        gz.finish().unwrap();
+        let model = GeneModel::from_path(&path).unwrap();
+        assert_eq!(model.transcript_count(), 2);
+        assert_eq!(model.summary.format, "GFF3");
+        assert_eq!(model.overlapping("chr7", 150, 150, 0).len(), 1);
+    }
+}

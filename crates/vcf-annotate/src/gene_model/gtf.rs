@@ -496,4 +496,143 @@ mod tests {
         assert!(parse_attributes("gene_id").is_err());
         assert!(parse_attributes(r#"gene_id "G1" transcript_id "T1";"#).is_err());
     }
+
+    fn read_rows(rows: &[&str], lenient: bool) -> Result<LoadedModel, GeneModelError> {
+        // Columns separated by single spaces here; attributes after the 8th.
+        let text: String = rows
+            .iter()
+            .map(|r| {
+                let (cols, attrs) = r.split_at(r.match_indices(' ').nth(7).unwrap().0);
+                format!("{}\t{}\n", cols.replace(' ', "\t"), &attrs[1..])
+            })
+            .collect();
+        read_from(text.as_bytes(), "t.gtf", &ReadOptions { lenient })
+    }
+
+    #[test]
+    fn merges_a_stop_codon_split_over_two_exons() {
+        // Reverse strand; CDS ends 2 bases before the end of exon 2 (at 501),
+        // the stop codon is 500-501 + 300 in exon 3.
+        let a = r#"gene_id "ENSG1"; gene_version "3"; transcript_id "ENST1"; transcript_version "4"; gene_name "ABC"; gene_biotype "protein_coding"; transcript_biotype "protein_coding"; tag "basic"; tag "CCDS"; ccds_id "CCDS1"; transcript_support_level "2";"#;
+        let cds = format!(r#"{a} protein_id "ENSP1"; protein_version "7";"#);
+        let rows = [
+            format!("1 ensembl gene 250 1000 . - . {a}"),
+            format!("1 ensembl transcript 250 1000 . - . {a}"),
+            format!("1 ensembl exon 900 1000 . - . {a} exon_number \"1\";"),
+            format!("1 ensembl exon 500 600 . - . {a} exon_number \"2\";"),
+            format!("1 ensembl exon 250 300 . - . {a} exon_number \"3\";"),
+            format!("1 ensembl CDS 900 950 . - 0 {cds}"),
+            format!("1 ensembl CDS 502 600 . - 0 {cds}"),
+            format!("1 ensembl start_codon 948 950 . - 0 {a}"),
+            format!("1 ensembl stop_codon 500 501 . - 0 {a}"),
+            format!("1 ensembl stop_codon 300 300 . - 1 {a}"),
+            format!("1 ensembl Selenocysteine 510 512 . - . {a}"),
+        ];
+        let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+        let model = read_rows(&rows, false).unwrap();
+        let t = &model.transcripts[0];
+        assert_eq!(t.versioned_id(), "ENST1.4");
+        assert_eq!(t.gene_id, "ENSG1");
+        assert_eq!(t.gene_symbol.as_deref(), Some("ABC"));
+        assert_eq!(t.source, TranscriptSource::Ensembl);
+        assert_eq!(t.protein_id.as_deref(), Some("ENSP1.7"));
+        assert_eq!(t.ccds.as_deref(), Some("CCDS1"));
+        assert_eq!(t.tsl.as_deref(), Some("2"));
+        assert_eq!(t.tags, ["basic", "CCDS"]);
+        // 51 + 99 coding bases + 3 stop bases: phases 0, 0, then the last
+        // stop base alone completes the codon begun by the 2 before it: its
+        // phase (bases to skip to the next codon) is 1.
+        let cds: Vec<(u64, u64, u8)> = t.cds.iter().map(|c| (c.start, c.end, c.phase)).collect();
+        assert_eq!(cds, [(300, 300, 1), (500, 600, 0), (900, 950, 0)]);
+        assert_eq!(t.cds_length() % 3, 0);
+        assert_eq!(
+            model.summary.ignored_feature_types.get("Selenocysteine"),
+            Some(&1)
+        );
+    }
+
+    #[test]
+    fn reads_plain_gtf22_and_gencode_ids() {
+        // No gene/transcript lines; GENCODE-style versioned identifiers.
+        let a = r#"gene_id "ENSG00000223972.5"; transcript_id "ENST00000456328.2"; gene_type "transcribed_unprocessed_pseudogene"; gene_name "DDX11L1"; transcript_type "processed_transcript"; level 2; tag "basic"; tag "Ensembl_canonical"; hgnc_id "HGNC:37102";"#;
+        let rows = [
+            format!("chr1 HAVANA exon 12613 12721 . + . {a}"),
+            format!("chr1 HAVANA exon 11869 12227 . + . {a}"),
+        ];
+        let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+        let model = read_rows(&rows, false).unwrap();
+        let t = &model.transcripts[0];
+        assert_eq!(
+            (t.id.as_str(), t.version.as_deref()),
+            ("ENST00000456328", Some("2"))
+        );
+        assert_eq!(t.gene_id, "ENSG00000223972");
+        assert_eq!(t.biotype, "processed_transcript");
+        assert_eq!(t.source, TranscriptSource::Gencode);
+        assert_eq!(t.hgnc_id.as_deref(), Some("HGNC:37102"));
+        assert!(t.is_canonical);
+        assert_eq!((t.start, t.end), (11869, 12721));
+        assert_eq!(t.exons.iter().map(|e| e.number).collect::<Vec<_>>(), [1, 2]);
+    }
+
+    #[test]
+    fn gtf_errors_name_the_line() {
+        let a = r#"gene_id "G"; transcript_id "T";"#;
+        let cases = [
+            (
+                vec![
+                    format!("1 x exon 10 20 . + . {a}"),
+                    "1\tx\texon\t10\t20".into(),
+                ],
+                "t.gtf:2: expected 9",
+            ),
+            (
+                vec![
+                    format!("1 x exon 10 20 . + . {a}"),
+                    format!("2 x exon 30 40 . + . {a}"),
+                ],
+                "t.gtf:2: transcript T lies on another contig",
+            ),
+            (
+                vec![
+                    format!("1 x exon 10 20 . + . {a}"),
+                    format!("1 x CDS 15 25 . + 0 {a}"),
+                ],
+                "t.gtf:2: CDS 15-25 of transcript T is not inside",
+            ),
+            (
+                vec![
+                    format!("1 x exon 10 20 . + . {a}"),
+                    format!("1 x CDS 15 20 . + . {a}"),
+                ],
+                "t.gtf:2: CDS 15-20 of transcript T has no phase",
+            ),
+            (
+                vec![format!("1 x exon 10 20 . + 5 {a}")],
+                "t.gtf:1: invalid frame",
+            ),
+            (
+                vec![r#"1 x exon 10 20 . + . gene_id "G; transcript_id "T";"#.to_string()],
+                "t.gtf:1: missing `;` after attribute `gene_id`",
+            ),
+        ];
+        for (rows, expected) in cases {
+            let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+            let text: String = rows
+                .iter()
+                .map(|r| {
+                    if r.contains('\t') {
+                        format!("{r}\n")
+                    } else {
+                        let (cols, attrs) = r.split_at(r.match_indices(' ').nth(7).unwrap().0);
+                        format!("{}\t{}\n", cols.replace(' ', "\t"), &attrs[1..])
+                    }
+                })
+                .collect();
+            let err = read_from(text.as_bytes(), "t.gtf", &ReadOptions::default())
+                .unwrap_err()
+                .to_string();
+            assert!(err.starts_with(expected), "{err}\nexpected: {expected}");
+        }
+    }
 }
