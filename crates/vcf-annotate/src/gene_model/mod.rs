@@ -338,9 +338,8 @@ impl fmt::Debug for ContigIndex {
 impl ContigIndex {
     fn new(mut transcripts: Vec<Arc<Transcript>>) -> Self {
         transcripts.sort_by(|a, b| (a.start, a.end, &a.id).cmp(&(b.start, b.end, &b.id)));
-        let fits_i32 = transcripts
-            .iter()
-            .all(|t| t.end <= i32::MAX as u64 && transcripts.len() < u32::MAX as usize);
+        let fits_i32 = transcripts.len() < u32::MAX as usize
+            && transcripts.iter().all(|t| t.end <= i32::MAX as u64);
         let search = if fits_i32 {
             let intervals: Vec<Interval<u32>> = transcripts
                 .iter()
@@ -608,6 +607,76 @@ pub(crate) mod tests {
         assert!(model.overlapping("3", 1, 1, 0).is_empty());
         assert!(model.shares_transcript("1", 150, 9_000));
         assert!(!model.shares_transcript("1", 150, 20_000));
+    }
+
+    /// Overlap queries agree with a brute-force scan, for the interval tree
+    /// and for the 64-bit fallback, with a few very long transcripts among
+    /// many short ones.
+    #[test]
+    fn overlap_index_agrees_with_brute_force() {
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for offset in [0, 3_000_000_000u64] {
+            let mut ts = Vec::new();
+            for i in 0..2_000 {
+                let start = offset + 1 + next(5_000_000);
+                let len = if i % 250 == 0 {
+                    2_000_000
+                } else {
+                    1 + next(50_000)
+                };
+                ts.push(transcript(&format!("T{i}"), "1", start, start + len - 1));
+            }
+            let model = GeneModel::from_transcripts(ts.clone());
+            let index = &model.contigs["1"];
+            assert_eq!(
+                matches!(index.search, ContigSearch::Tree(_)),
+                offset == 0,
+                "coordinates beyond i32 use the fallback"
+            );
+            for _ in 0..2_000 {
+                let pos = offset + 1 + next(7_000_000);
+                let end = pos + next(100);
+                let flank = next(3) * 5_000;
+                let got: Vec<String> = model
+                    .overlapping("1", pos, end, flank)
+                    .iter()
+                    .map(|t| t.id.clone())
+                    .collect();
+                let (lo, hi) = (pos.saturating_sub(flank), end + flank);
+                let mut want: Vec<&Transcript> =
+                    ts.iter().filter(|t| t.end >= lo && t.start <= hi).collect();
+                want.sort_by(|a, b| (a.start, a.end, &a.id).cmp(&(b.start, b.end, &b.id)));
+                let want: Vec<String> = want.iter().map(|t| t.id.clone()).collect();
+                assert_eq!(got, want, "query {pos} flank {flank}");
+            }
+        }
+    }
+
+    #[test]
+    fn contig_names_resolve_with_or_without_chr() {
+        let model = GeneModel::from_transcripts([
+            transcript("a", "1", 100, 200),
+            transcript("m", "chrM", 100, 200),
+            transcript("x", "chrX", 100, 200),
+            transcript("y", "Y", 100, 200),
+            transcript("y2", "chrY", 100, 200),
+        ]);
+        assert_eq!(model.resolve_contig("chr1"), Some("1"));
+        assert_eq!(model.resolve_contig("1"), Some("1"));
+        assert_eq!(model.resolve_contig("MT"), Some("chrM"));
+        assert_eq!(model.resolve_contig("M"), Some("chrM"));
+        assert_eq!(model.resolve_contig("X"), Some("chrX"));
+        // Both spellings exist: each is its own contig.
+        assert_eq!(model.resolve_contig("Y"), Some("Y"));
+        assert_eq!(model.resolve_contig("chrY"), Some("chrY"));
+        assert_eq!(model.resolve_contig("2"), None);
+        assert_eq!(model.overlapping("chr1", 150, 150, 0).len(), 1);
     }
 
     #[test]
