@@ -223,6 +223,11 @@ fn refseq_gff3() {
     assert_eq!(t.protein_id.as_deref(), Some("NP_059142.2"));
     assert_eq!(t.ccds.as_deref(), Some("CCDS13573.1"));
     assert_eq!(cds_position(&t, 25585733), 991);
+    // "The RefSeq transcript has 1 substitution compared to this genomic sequence"
+    assert_eq!(
+        t.exception.as_deref(),
+        Some("annotated by transcript or proteomic data")
+    );
     let t = get(&model, "NM_080794.3");
     let (_, cds_last) = cds_bounds_in_cdna(&t);
     assert_eq!(cdna_position(&t, 25585733).unwrap() - cds_last, 18);

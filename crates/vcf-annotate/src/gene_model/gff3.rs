@@ -139,6 +139,7 @@ struct CdsInfo {
     /// incomplete.
     low_end_partial: bool,
     high_end_partial: bool,
+    exception: Option<String>,
 }
 
 /// A feature with an `ID`: a gene, a transcript, or something outside the
@@ -232,6 +233,8 @@ const KEPT_ATTRIBUTES: &[&str] = &[
     "ncrna_class",
     "pseudo",
     "locus_tag",
+    "exception",
+    "Is_circular",
 ];
 
 struct Collector {
@@ -343,7 +346,13 @@ impl Collector {
                 ("ID" | "Parent", _) => true,
                 (_, Some(PartKind::Cds)) => matches!(
                     key,
-                    "protein_id" | "Name" | "Dbxref" | "db_xref" | "start_range" | "end_range"
+                    "protein_id"
+                        | "Name"
+                        | "Dbxref"
+                        | "db_xref"
+                        | "start_range"
+                        | "end_range"
+                        | "exception"
                 ),
                 (_, Some(_)) => false,
                 (_, None) => KEPT_ATTRIBUTES.contains(&key),
@@ -369,6 +378,7 @@ impl Collector {
                             .iter()
                             .find_map(|x| x.strip_prefix("CCDS:").map(str::to_string))
                     }
+                    "exception" => cds.exception = Some(values.join(",")),
                     "start_range" => cds.low_end_partial = true,
                     "end_range" => cds.high_end_partial = true,
                     _ => {}
@@ -414,6 +424,9 @@ impl Collector {
                     }
                     if info.ccds.is_none() {
                         info.ccds = cds.ccds.clone();
+                    }
+                    if info.exception.is_none() {
+                        info.exception = cds.exception.clone();
                     }
                     info.low_end_partial |= cds.low_end_partial;
                     info.high_end_partial |= cds.high_end_partial;
@@ -640,6 +653,35 @@ impl Collector {
             }
         }
 
+        // Circular contigs (`Is_circular=true`, e.g. RefSeq chrM): a
+        // transcript across the origin runs past the contig's end; its
+        // coordinates cannot be modelled on a linear contig.
+        let circular: HashMap<u32, u64> = self
+            .features
+            .iter()
+            .flatten()
+            .filter(|f| f.get("Is_circular") == Some("true") && f.invalid_extent.is_none())
+            .map(|f| (f.seqid, f.end))
+            .collect();
+        if !circular.is_empty() {
+            let seqids = &self.seqids;
+            let summary = &mut self.summary;
+            transcripts.retain(|t| {
+                let length = circular.get(&seqids[t.chrom.as_str()]);
+                // NCBI writes such a feature with an end past the contig's
+                // length, or as pieces at both ends of the contig.
+                let across = length.is_some_and(|&length| {
+                    t.end > length || (t.start == 1 && t.end == length && t.exons.len() > 1)
+                });
+                if across {
+                    summary.skip(
+                        "transcripts across the origin of a circular contig (not supported)",
+                        || format!("{}:{}", t.chrom, t.versioned_id()),
+                    );
+                }
+                !across
+            });
+        }
         transcripts.sort_by(|a, b| {
             (&a.chrom, a.start, a.end, &a.id).cmp(&(&b.chrom, b.start, b.end, &b.id))
         });
@@ -861,6 +903,10 @@ impl Collector {
         };
         t.cds_start_nf |= five_prime_partial;
         t.cds_end_nf |= three_prime_partial;
+        t.exception = feature
+            .get("exception")
+            .map(str::to_string)
+            .or(cds_info.exception);
         Ok(draft)
     }
 }
@@ -1099,6 +1145,29 @@ mod tests {
         let ignored = &model.summary.ignored_feature_types;
         assert_eq!(ignored.get("gene"), Some(&1), "gene without transcript");
         assert_eq!(ignored.get("cDNA_match"), Some(&1));
+    }
+
+    #[test]
+    fn refseq_exceptions_and_circular_contigs() {
+        let text = lines(&[
+            "NC_012920.1 RefSeq region 1 16569 . + . ID=NC_012920.1:1..16569;Dbxref=taxon:9606;Is_circular=true;genome=mitochondrion",
+            "NC_012920.1 RefSeq gene 16500 16700 . + . ID=gene-X;Dbxref=GeneID:1;Name=X;gene_biotype=protein_coding",
+            "NC_012920.1 RefSeq mRNA 16500 16700 . + . ID=rna-X;Parent=gene-X;Dbxref=GeneID:1;transcript_id=NM_9.1",
+            "NC_012920.1 RefSeq exon 16500 16700 . + . Parent=rna-X",
+            "NC_012920.1 RefSeq gene 3307 4262 . + . ID=gene-ND1;Dbxref=GeneID:4535;Name=ND1;gene_biotype=protein_coding",
+            "NC_012920.1 RefSeq CDS 3307 4262 . + 0 ID=cds-YP_003024026.1;Parent=gene-ND1;Dbxref=GeneID:4535;Name=YP_003024026.1;exception=unclassified~translation~discrepancy;protein_id=YP_003024026.1;transl_except=(pos:4261..4262%2Caa:TERM)",
+        ]);
+        let model = read_str(&text, false).unwrap();
+        assert_eq!(model.transcripts.len(), 1);
+        let nd1 = one(&model, "ND1");
+        assert_eq!(
+            nd1.exception.as_deref(),
+            Some("unclassified translation discrepancy")
+        );
+        assert_eq!(nd1.protein_id.as_deref(), Some("YP_003024026.1"));
+        assert_eq!(nd1.biotype, "protein_coding");
+        let skipped = &model.summary.skipped["transcripts across the origin of a circular contig (not supported)"];
+        assert_eq!(skipped.first, "NC_012920.1:NM_9.1");
     }
 
     #[test]

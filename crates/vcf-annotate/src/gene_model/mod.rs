@@ -127,6 +127,11 @@ pub struct Transcript {
     /// The CDS 3' end is incomplete (tag or RefSeq `partial`/`end_range`).
     pub cds_end_nf: bool,
     pub source: TranscriptSource,
+    /// RefSeq `exception=` of the transcript or its CDS (`annotated by
+    /// transcript or proteomic data`, `ribosomal slippage`, ...): the RefSeq
+    /// sequence differs from the genome here, so positions computed from the
+    /// genome may not match the RefSeq record.
+    pub exception: Option<String>,
 }
 
 impl Default for Transcript {
@@ -157,6 +162,7 @@ impl Default for Transcript {
             cds_start_nf: false,
             cds_end_nf: false,
             source: TranscriptSource::Other,
+            exception: None,
         }
     }
 }
@@ -574,6 +580,7 @@ pub(crate) mod tests {
             cds_start_nf: false,
             cds_end_nf: false,
             source: TranscriptSource::Ensembl,
+            exception: None,
         }
     }
 
