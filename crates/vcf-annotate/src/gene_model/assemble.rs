@@ -324,16 +324,14 @@ pub(crate) fn tsl_value(raw: &str) -> Option<String> {
 }
 
 /// Sets the flags that tags carry (Ensembl/GENCODE spelling with
-/// underscores, RefSeq spelling with spaces).
-pub(crate) fn apply_tags(t: &mut Transcript, mane_counterpart: Option<&str>) {
+/// underscores, RefSeq spelling with spaces). MANE values are the
+/// transcript's own versioned identifier (see [`Transcript::mane_select`]).
+pub(crate) fn apply_tags(t: &mut Transcript) {
     let own = t.versioned_id();
-    let counterpart = || mane_counterpart.map_or_else(|| own.clone(), str::to_string);
     for tag in &t.tags {
         match tag.as_str() {
-            "MANE_Select" | "MANE Select" => t.mane_select = Some(counterpart()),
-            "MANE_Plus_Clinical" | "MANE Plus Clinical" => {
-                t.mane_plus_clinical = Some(counterpart())
-            }
+            "MANE_Select" | "MANE Select" => t.mane_select = Some(own.clone()),
+            "MANE_Plus_Clinical" | "MANE Plus Clinical" => t.mane_plus_clinical = Some(own.clone()),
             "Ensembl_canonical" => t.is_canonical = true,
             "cds_start_NF" => t.cds_start_nf = true,
             "cds_end_NF" => t.cds_end_nf = true,
@@ -615,7 +613,7 @@ mod tests {
             ],
             ..Default::default()
         };
-        apply_tags(&mut t, None);
+        apply_tags(&mut t);
         assert!(t.is_canonical && t.cds_end_nf && !t.cds_start_nf);
         assert_eq!(t.mane_select.as_deref(), Some("ENST1.2"));
         let mut r = Transcript {
@@ -623,8 +621,8 @@ mod tests {
             tags: vec!["MANE Plus Clinical".into()],
             ..Default::default()
         };
-        apply_tags(&mut r, Some("ENST9.1"));
-        assert_eq!(r.mane_plus_clinical.as_deref(), Some("ENST9.1"));
+        apply_tags(&mut r);
+        assert_eq!(r.mane_plus_clinical.as_deref(), Some("NM_1"));
         assert_eq!(r.mane_select, None);
     }
 }

@@ -889,11 +889,7 @@ impl Collector {
 
         // Tags and the flags they carry.
         t.tags = feature.values("tag").map(str::to_string).collect();
-        let counterpart = feature
-            .xref("Ensembl")
-            .filter(|_| refseq)
-            .map(str::to_string);
-        apply_tags(t, counterpart.as_deref());
+        apply_tags(t);
         t.tsl = feature.get("transcript_support_level").and_then(tsl_value);
         t.ccds = feature.get("ccdsid").map(str::to_string).or(cds_info.ccds);
         t.protein_id = cds_info.protein_id;
@@ -1123,7 +1119,7 @@ mod tests {
         assert_eq!(t.gene_symbol_source.as_deref(), Some("EntrezGene"));
         assert_eq!(t.hgnc_id.as_deref(), Some("HGNC:1097"));
         assert_eq!(t.biotype, "protein_coding");
-        assert_eq!(t.mane_select.as_deref(), Some("ENST00000646891.2"));
+        assert_eq!(t.mane_select.as_deref(), Some("NM_004333.6"));
         assert_eq!(t.protein_id.as_deref(), Some("NP_004324.2"));
         assert_eq!(t.ccds.as_deref(), Some("CCDS5863.1"));
         assert!(t.cds_end_nf && !t.cds_start_nf, "end_range on + strand");

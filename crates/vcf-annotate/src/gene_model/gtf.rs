@@ -363,7 +363,7 @@ pub fn read_from(
             .filter(|(k, _)| *k == "tag")
             .map(|(_, v)| v.clone())
             .collect();
-        apply_tags(tr, None);
+        apply_tags(tr);
         tr.tsl = get(a, "transcript_support_level").and_then(tsl_value);
         tr.ccds = get(a, "ccds_id").map(str::to_string);
         tr.protein_id = t.protein_id;

@@ -107,10 +107,10 @@ pub struct Transcript {
     /// Tags as written in the gene model (`basic`, `Ensembl_canonical`,
     /// `MANE_Select`, `cds_start_NF`, ...).
     pub tags: Vec<String>,
-    /// `Some` when the transcript is MANE Select. The value is the matching
-    /// transcript of the other annotation project when the gene model names
-    /// it (RefSeq GFF3 `Dbxref=Ensembl:ENST...`), otherwise the transcript's
-    /// own versioned identifier (Ensembl/GENCODE files only carry the tag).
+    /// `Some` when the transcript is MANE Select (tag `MANE_Select` or
+    /// RefSeq's `MANE Select`), holding the transcript's own versioned
+    /// identifier: for a RefSeq transcript that is the MANE RefSeq id VEP
+    /// shows; Ensembl/GENCODE files carry only the tag, not the NM_ twin.
     pub mane_select: Option<String>,
     /// As `mane_select`, for MANE Plus Clinical.
     pub mane_plus_clinical: Option<String>,
