@@ -1089,6 +1089,28 @@ mod tests {
             t.exons.iter().map(|e| e.number).collect::<Vec<_>>(),
             [1, 2, 3]
         );
+
+        // GENCODE's GFF3 follows its GTF: CDS without the stop codon, which
+        // has its own line; the model puts it back into the CDS.
+        let coding = lines(&[
+            "chr1 HAVANA gene 65419 71585 . + . ID=ENSG00000186092.7;gene_id=ENSG00000186092.7;gene_type=protein_coding;gene_name=OR4F5",
+            "chr1 HAVANA transcript 65419 71585 . + . ID=ENST00000641515.2;Parent=ENSG00000186092.7;transcript_id=ENST00000641515.2;transcript_type=protein_coding;tag=basic,Ensembl_canonical,MANE_Select,CCDS;ccdsid=CCDS30547.2;transcript_support_level=NA",
+            "chr1 HAVANA exon 65419 65433 . + . ID=exon:ENST00000641515.2:1;Parent=ENST00000641515.2",
+            "chr1 HAVANA exon 65520 65573 . + . ID=exon:ENST00000641515.2:2;Parent=ENST00000641515.2",
+            "chr1 HAVANA exon 69037 71585 . + . ID=exon:ENST00000641515.2:3;Parent=ENST00000641515.2",
+            "chr1 HAVANA CDS 65565 65573 . + 0 ID=CDS:ENST00000641515.2;Parent=ENST00000641515.2;protein_id=ENSP00000493376.2",
+            "chr1 HAVANA CDS 69037 70005 . + 0 ID=CDS:ENST00000641515.2;Parent=ENST00000641515.2;protein_id=ENSP00000493376.2",
+            "chr1 HAVANA start_codon 65565 65567 . + 0 ID=start_codon:ENST00000641515.2;Parent=ENST00000641515.2",
+            "chr1 HAVANA stop_codon 70006 70008 . + 0 ID=stop_codon:ENST00000641515.2;Parent=ENST00000641515.2",
+        ]);
+        let model = read_str(&coding, false).unwrap();
+        let t = one(&model, "ENST00000641515");
+        assert_eq!(t.cds_span(), Some((65565, 70008)));
+        assert_eq!(t.cds_length(), 981);
+        assert_eq!(t.protein_id.as_deref(), Some("ENSP00000493376.2"));
+        assert_eq!(t.mane_select.as_deref(), Some("ENST00000641515.2"));
+        assert_eq!(t.tsl.as_deref(), Some("NA"));
+        assert_eq!(t.gene_symbol.as_deref(), Some("OR4F5"));
     }
 
     const REFSEQ: &[&str] = &[
