@@ -592,7 +592,9 @@ impl Collector {
         }
 
         // Non-coding transcripts given without exons (bcftools' test models):
-        // one exon over their extent, as bcftools csq reads them.
+        // one exon over their extent, as bcftools csq reads them. A coding
+        // transcript without parts cannot be modelled and stays counted
+        // below.
         let mut exonless = Vec::new();
         for (i, f) in self.features.iter().enumerate() {
             let Some(f) = f else { continue };
@@ -604,6 +606,10 @@ impl Collector {
                 || has_child_feature[i]
                 || f.invalid_extent.is_some()
                 || !is_transcript_type(&f.ty)
+                || f.ty == "mRNA"
+                || ["biotype", "transcript_type", "transcript_biotype"]
+                    .iter()
+                    .any(|k| f.get(k) == Some("protein_coding"))
                 || has_parts[gene as usize]
                 || self.features[gene as usize].is_none()
             {
@@ -1186,6 +1192,31 @@ mod tests {
         assert_eq!(nd1.biotype, "protein_coding");
         let skipped = &model.summary.skipped["transcripts across the origin of a circular contig (not supported)"];
         assert_eq!(skipped.first, "NC_012920.1:NM_9.1");
+    }
+
+    #[test]
+    fn exonless_non_coding_transcripts_become_one_exon() {
+        let text = lines(&[
+            "3 . lincRNA_gene 20 50 . - . ID=gene:G4;Name=mir-007;biotype=lincRNA",
+            "3 . lincRNA 20 50 . - . ID=transcript:T4;Parent=gene:G4;biotype=lincRNA",
+            "3 . gene 100 200 . + . ID=gene:G5;Name=P;biotype=protein_coding",
+            "3 . mRNA 100 200 . + . ID=transcript:T5;Parent=gene:G5;biotype=protein_coding",
+        ]);
+        let model = read_str(&text, false).unwrap();
+        assert_eq!(model.transcripts.len(), 1);
+        let t = one(&model, "T4");
+        assert_eq!(
+            t.exons,
+            [Exon {
+                start: 20,
+                end: 50,
+                number: 1
+            }]
+        );
+        assert_eq!(t.gene_symbol.as_deref(), Some("mir-007"));
+        let ignored = &model.summary.ignored_feature_types;
+        assert_eq!(ignored.get("mRNA (no exons)"), Some(&1));
+        assert_eq!(ignored.get("gene (only nested features)"), Some(&1));
     }
 
     #[test]
