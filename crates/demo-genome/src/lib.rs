@@ -556,8 +556,11 @@ pub fn contig_order(genes: &GenesFile) -> Vec<String> {
     names
 }
 
+/// Contig name → sequence.
+pub type ContigSequences = BTreeMap<String, Vec<u8>>;
+
 /// Lays out every gene and paints the contigs that carry genes.
-pub fn build(genes: &GenesFile) -> anyhow::Result<(Vec<PlacedGene>, BTreeMap<String, Vec<u8>>)> {
+pub fn build(genes: &GenesFile) -> anyhow::Result<(Vec<PlacedGene>, ContigSequences)> {
     let mut placed = Vec::new();
     for (i, spec) in genes.gene.iter().enumerate() {
         ensure!(
