@@ -12,6 +12,8 @@ use anyhow::{Context, bail, ensure};
 use serde::Deserialize;
 use variant_model::protein::{GeneticCode, reverse_complement};
 
+use crate::rng::{Rng, sense_codons};
+
 /// Bases of real sequence kept on each side of an exon inside introns.
 pub const INTRON_FLANK: u64 = 30;
 /// Intron length used 5' of the first and 3' of the last anchored exon.
@@ -113,50 +115,6 @@ impl PlacedGene {
                 }
             })
     }
-}
-
-/// SplitMix64: tiny, deterministic and good enough for synthetic sequence.
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64, salt: &str) -> Self {
-        let mut s = seed;
-        for b in salt.bytes() {
-            s = s.rotate_left(7) ^ u64::from(b);
-        }
-        Rng(s)
-    }
-
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[(self.next() % items.len() as u64) as usize]
-    }
-
-    fn bases(&mut self, n: u64, alphabet: &[u8]) -> Vec<u8> {
-        (0..n).map(|_| self.pick(alphabet)).collect()
-    }
-}
-
-fn sense_codons() -> Vec<[u8; 3]> {
-    let mut out = Vec::new();
-    for a in b"ACGT" {
-        for b in b"ACGT" {
-            for c in b"ACGT" {
-                let codon = [*a, *b, *c];
-                if GeneticCode::Standard.translate_codon(&codon) != b'*' {
-                    out.push(codon);
-                }
-            }
-        }
-    }
-    out
 }
 
 /// Coding sequence: ATG, random sense codons with the fixed ones in place,
