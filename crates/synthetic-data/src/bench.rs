@@ -76,7 +76,7 @@ fn make_genes(
             break;
         }
         pos = p;
-        let reverse = rng.next() % 2 == 0;
+        let reverse = rng.next_u64().is_multiple_of(2);
         // Transcript-order exon list and spliced length.
         let ordered: Vec<(u64, u64)> = if reverse {
             exons.iter().rev().copied().collect()
@@ -245,7 +245,7 @@ pub fn generate(spec: &BenchSpec, dir: &Path) -> io::Result<()> {
         let mut pos = 1_000u64;
         for _ in 0..per_contig {
             pos += rng.range(1, (2 * mean_gap).max(2) - 1);
-            let kind = rng.next() % 100;
+            let kind = rng.next_u64() % 100;
             let base = seq[(pos - 1) as usize];
             line.clear();
             if kind < 85 {
