@@ -610,7 +610,7 @@ mod tests {
             "1\t10\t.\tA\t[1:100[\t.\t.\t.\tGT\t0/1",
             "1\t10\t.\tA\tC\t-1\t.\t.\tGT\t0/1",
             "1\t10\t.\tA\tC\t.\tPASS;\t.\tGT\t0/1",
-            "1\t10\t.\tA\tC\t.\t.\tDB=1\tGT\t0/1",
+            "1\t10\t.\tA\tC\t.\t.\tDB=2\tGT\t0/1",
             "1\t10\t.\tA\tC\t.\t.\tXA=x\tGT\t0/1",
             "1\t10\t.\tA\tC\t.\t.\tAC=-1\tGT\t0/1",
             "1\t10\t.\tA\tC\t.\t.\tXA=-2147483648\tGT\t0/1",
