@@ -271,12 +271,11 @@ pub fn validate(
             _ if key == "PEDIGREE" && model.version < (4, 3) => "",
             _ => return Err(fail(i, format!("##{key} has no ID"))),
         };
-        if let Some(f) = fields.iter().find(|f| f.key == "Description" && !f.quoted) {
-            let _ = f;
-            return Err(fail(
+        if fields.iter().any(|f| f.key == "Description" && !f.quoted) {
+            issue(
                 i,
                 format!("##{key} ID={id}: Description must be in double quotes"),
-            ));
+            )?;
         }
         match key {
             "INFO" | "FORMAT" | "ALT" | "META" => {

@@ -269,7 +269,16 @@ pub fn validate(
         }
     }
 
-    if model.has_format_column {
+    if model.has_format_column && columns[8] == "." {
+        // htslib writes FORMAT `.` for a record without sample data.
+        if columns[9..].iter().any(|c| *c != ".") {
+            return Err(hard("FORMAT is `.` but a sample has values"));
+        }
+        soft(
+            "FORMAT `.` (no sample data)",
+            "FORMAT is `.` instead of a list of keys".into(),
+        )?;
+    } else if model.has_format_column {
         let format = columns[8];
         let keys: Vec<&str> = format.split(':').collect();
         for (k, key) in keys.iter().enumerate() {
