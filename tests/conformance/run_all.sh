@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every conformance suite against the third-party data in ../shared/data
 # (or $SHARED_DATA): the Rust conformance tests (marked #[ignore] so that a
-# plain `cargo test` passes without the data) and each runner script here.
+# plain `cargo test` passes without the data) and each runner script here,
+# which takes its data folder under $SHARED_DATA.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export SHARED_DATA=${SHARED_DATA:-../shared/data}
@@ -10,13 +11,23 @@ if [ ! -d "$SHARED_DATA" ]; then
   exit 1
 fi
 
+cargo build --release -q --workspace --bins
+export VCF_ANNOTATE=$PWD/target/release/vcf-annotate
+
 status=0
 echo "== conformance: Rust suites (cargo test -- --ignored)"
 cargo test --workspace --release -- --ignored || status=1
 
-for runner in tests/conformance/*.sh; do
-  [ "$(basename "$runner")" = run_all.sh ] && continue
+run() {
+  local runner=$1 data=$2
   echo "== conformance: $runner"
-  bash "$runner" || status=1
-done
+  if [ ! -d "$SHARED_DATA/$data" ]; then
+    echo "conformance: cannot find $SHARED_DATA/$data for $runner" >&2
+    status=1
+    return
+  fi
+  bash "tests/conformance/$runner" "$SHARED_DATA/$data" || status=1
+}
+run vcf_spec.sh hts_specs_vcf_conformance
+run norm.sh bcftools_norm
 exit $status
