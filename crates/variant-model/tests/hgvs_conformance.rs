@@ -1,5 +1,7 @@
 //! Conformance of `variant_model::hgvs` with the test data of biocommons hgvs
-//! (`../shared/data/hgvs_biocommons/`, or `$SHARED_DATA/hgvs_biocommons/`).
+//! (`../shared/data/hgvs_biocommons/`, or `$SHARED_DATA/hgvs_biocommons/`),
+//! and of `ProteinChange` with the protein changes of real knowledge-base and
+//! MAF files (`cancer_hotspots/`, `oncokb_inputs/`).
 //!
 //! Run: `cargo test -p variant-model --test hgvs_conformance -- --ignored --nocapture`
 //! Each test prints one summary line per file (`parsed X/Y`).
@@ -8,19 +10,23 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::PathBuf;
 
-use variant_model::hgvs::{self, HgvsError};
+use variant_model::hgvs::{self, HgvsError, ProteinChange, ProteinChangeKind};
 
-fn data_dir() -> PathBuf {
+fn shared_folder(name: &str) -> PathBuf {
     let shared = std::env::var_os("SHARED_DATA")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
-    let dir = shared.join("hgvs_biocommons");
+    let dir = shared.join(name);
     assert!(
         dir.is_dir(),
         "conformance: cannot find the shared test data folder {}",
         dir.display()
     );
     dir
+}
+
+fn data_dir() -> PathBuf {
+    shared_folder("hgvs_biocommons")
 }
 
 fn read(name: &str) -> String {
@@ -305,5 +311,161 @@ fn gcp_tables_parse_and_round_trip() {
         "unexpected canonicalisation: {:?}",
         changed["other"]
     );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Rows of a tab-separated file with a header, as (line number, column → value).
+fn tsv_rows(path: &std::path::Path) -> Vec<(usize, BTreeMap<String, String>)> {
+    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.starts_with('#'));
+    let header: Vec<String> = match lines.next() {
+        Some((_, h)) => h.split('\t').map(str::to_string).collect(),
+        None => return Vec::new(),
+    };
+    lines
+        .map(|(n, line)| {
+            let row = header
+                .iter()
+                .cloned()
+                .zip(line.split('\t').map(str::to_string))
+                .collect();
+            (n + 1, row)
+        })
+        .collect()
+}
+
+/// Every allele-level hotspot's protein change parses to the kind its text
+/// spells (`K116*` nonsense, `C111Y` missense, `P114P` synonymous, indels by
+/// their edit), and `short()` writes it back as written (synonymous changes
+/// as `P114=`). The file's variant class is compared too; the few rows whose
+/// class contradicts their own protein change are counted, not failed.
+#[test]
+#[ignore = "conformance: needs ../shared/data"]
+fn cancer_hotspot_protein_changes() {
+    let dir = shared_folder("cancer_hotspots");
+    let mut failures = Vec::new();
+    for build in ["GRCh37", "GRCh38"] {
+        let name = format!("cancerhotspots_v2_{build}.tsv");
+        let text = fs::read_to_string(dir.join(&name)).unwrap();
+        let (mut count, mut parsed, mut same_text, mut class_contradicted) = (0, 0, 0, 0);
+        for (n, line) in text.lines().enumerate() {
+            // chrom, pos, ref, alt, gene, class, protein change, ...
+            let fields: Vec<&str> = line.split('\t').collect();
+            let (Some(class), Some(text)) = (fields.get(5), fields.get(6)) else {
+                continue;
+            };
+            let at = format!("{name}:{}: {text}", n + 1);
+            count += 1;
+            let change = match ProteinChange::parse(text) {
+                Ok(c) => c,
+                Err(e) => {
+                    failures.push(format!("{at}: {e}"));
+                    continue;
+                }
+            };
+            parsed += 1;
+            let (first, last) = (text.as_bytes()[0], *text.as_bytes().last().unwrap());
+            let single_residue = text[1..text.len() - 1].bytes().all(|b| b.is_ascii_digit());
+            let expected_text = if single_residue && first == last {
+                format!("{}=", &text[..text.len() - 1])
+            } else {
+                text.to_string()
+            };
+            let kind_fits = if single_residue {
+                change.kind
+                    == match last {
+                        b'*' => ProteinChangeKind::Nonsense,
+                        _ if last == first => ProteinChangeKind::Synonymous,
+                        alternative => ProteinChangeKind::Substitution { alternative },
+                    }
+            } else {
+                let edit = text.trim_start_matches(|c: char| c != 'd' && c != 'i');
+                match change.kind {
+                    ProteinChangeKind::Deletion => edit == "del",
+                    ProteinChangeKind::Duplication => edit == "dup",
+                    ProteinChangeKind::DelIns { .. } => edit.starts_with("delins"),
+                    ProteinChangeKind::Insertion { .. } => edit.starts_with("ins"),
+                    _ => false,
+                }
+            };
+            if !kind_fits {
+                failures.push(format!("{at}: parsed as {:?}", change.kind));
+            }
+            let class_fits = match *class {
+                "Missense_Mutation" => {
+                    matches!(change.kind, ProteinChangeKind::Substitution { .. })
+                }
+                "Nonsense_Mutation" => change.kind == ProteinChangeKind::Nonsense,
+                // VCF-level indel classes: an insertion may shift into a
+                // protein deletion and vice versa.
+                "DEL" | "INS" => !single_residue,
+                other => {
+                    failures.push(format!("{at}: unknown class {other}"));
+                    continue;
+                }
+            };
+            if !class_fits {
+                class_contradicted += 1;
+            }
+            if change.short() == expected_text {
+                same_text += 1;
+            } else {
+                failures.push(format!("{at}: written back as {}", change.short()));
+            }
+        }
+        println!(
+            "cancer_hotspots/{name}: parsed {parsed}/{count}; short() as written for {same_text}; \
+             {class_contradicted} rows whose class contradicts their protein change"
+        );
+        assert!(count > 0, "{name}: no rows");
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The MAFs give each protein change twice, `HGVSp_Short` (`p.E182*`) and
+/// `HGVSp` (`Glu182*`): both forms must parse, and must be equal unless
+/// the file itself gives two different positions.
+#[test]
+#[ignore = "conformance: needs ../shared/data"]
+fn oncokb_maf_protein_changes() {
+    let dir = shared_folder("oncokb_inputs");
+    let mut failures = Vec::new();
+    for name in ["example_maf.txt", "example_maf_grch38.txt"] {
+        let (mut count, mut parsed, mut pairs, mut equal, mut data_disagree) = (0, 0, 0, 0, 0);
+        for (line, row) in tsv_rows(&dir.join(name)) {
+            let mut changes = Vec::new();
+            for column in ["HGVSp_Short", "HGVSp"] {
+                let Some(text) = row.get(column).filter(|t| !t.is_empty()) else {
+                    continue;
+                };
+                count += 1;
+                match ProteinChange::parse(text) {
+                    Ok(c) => {
+                        parsed += 1;
+                        changes.push(c);
+                    }
+                    Err(e) => failures.push(format!("{name}:{line}: {column}: {e}")),
+                }
+            }
+            if let [short, long] = changes.as_slice() {
+                pairs += 1;
+                if short == long {
+                    equal += 1;
+                } else if short.start.number != long.start.number {
+                    data_disagree += 1;
+                } else {
+                    failures.push(format!("{name}:{line}: {short} != {long}"));
+                }
+            }
+        }
+        println!(
+            "oncokb_inputs/{name}: parsed {parsed}/{count}; {equal}/{pairs} HGVSp_Short/HGVSp pairs equal, \
+             {data_disagree} where the file gives two positions"
+        );
+        assert!(count > 0, "{name}: no protein changes");
+    }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
