@@ -312,7 +312,11 @@ pub(crate) fn position_parser(sequence_type: SequenceType) -> NucPosParser {
     match sequence_type {
         SequenceType::Genomic | SequenceType::Mitochondrial => g_pos,
         SequenceType::Coding | SequenceType::Rna => c_pos,
-        SequenceType::NonCoding | SequenceType::Protein => n_pos,
+        SequenceType::NonCoding => n_pos,
+        // Protein positions have their own parser (`p_pos`); no caller asks
+        // for a nucleotide parser of `p.`, and one that accepts nothing
+        // keeps a wrong call from accepting anything.
+        SequenceType::Protein => |i| nom::combinator::fail().parse(i),
     }
 }
 
