@@ -73,6 +73,13 @@ pub fn run(args: &Args) -> Result<()> {
         }
         _ => None,
     };
+    // Check the sample before reading any input.
+    let sample = |population_looked_up| SampleContext {
+        sample_type: args.sample_type,
+        tumour_type: args.tumour_type.clone(),
+        population_looked_up,
+    };
+    Classifier::new(&rules, ontology.as_ref(), sample(false))?;
     let input_name = display_name(args.input.as_deref(), "<stdin>");
     let input = open_input(args.input.as_deref())?;
     let mut output = AtomicOutput::create(args.output.as_deref())?;
@@ -110,15 +117,7 @@ pub fn run(args: &Args) -> Result<()> {
     }
     let population_looked_up = !args.no_population_data
         && (header.bundle.is_some() || !rules.common.rules.population.absence_requires_bundle);
-    let classifier = Classifier::new(
-        &rules,
-        ontology.as_ref(),
-        SampleContext {
-            sample_type: args.sample_type,
-            tumour_type: args.tumour_type.clone(),
-            population_looked_up,
-        },
-    )?;
+    let classifier = Classifier::new(&rules, ontology.as_ref(), sample(population_looked_up))?;
 
     header.provenance.push(ToolRun {
         tool: "rule-tier".into(),
