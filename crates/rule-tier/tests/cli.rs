@@ -287,6 +287,37 @@ fn tmb_filters_are_parameters() {
 }
 
 #[test]
+fn filtered_calls_can_be_classified_on_request_and_stay_out_of_tmb() {
+    let text = to_jsonl(&stream_lines());
+    let args = [
+        "--sample-type",
+        "somatic",
+        "--tumour-type",
+        "MEL",
+        "--target-size-mb",
+        "1",
+        "--classify-filtered",
+    ];
+    let output = rule_tier(&args, Some(&text));
+    assert!(output.status.success());
+    let lines = parse_output(&String::from_utf8(output.stdout).unwrap());
+    let StreamLine::Variant(low_qual) = &lines[2] else {
+        panic!()
+    };
+    assert_eq!(low_qual.filters, ["LowQual"]);
+    assert!(low_qual.classification.is_some());
+    let StreamLine::Summary(s) = lines.last().unwrap() else {
+        panic!()
+    };
+    assert!(
+        !s.counts
+            .contains_key("rule_tier.unclassified.filter:LowQual")
+    );
+    assert_eq!(s.classifications["amp_tier"].values().sum::<u64>(), 4);
+    assert_eq!(s.tmb.as_ref().unwrap().excluded["filter"], 1);
+}
+
+#[test]
 fn germline_streams_get_acmg_classes() {
     let lines = vec![
         header(true),
