@@ -27,15 +27,34 @@ struct Candidate {
 }
 
 /// Numbers of applied criteria per strength and side.
-#[derive(Debug, Default, Clone, Copy)]
-struct Counts {
-    pvs: u32,
-    ps: u32,
-    pm: u32,
-    pp: u32,
-    ba: u32,
-    bs: u32,
-    bp: u32,
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub pvs: u32,
+    pub ps: u32,
+    pub pm: u32,
+    pub pp: u32,
+    pub ba: u32,
+    pub bs: u32,
+    pub bp: u32,
+}
+
+/// The combining rules met by `counts`: the first of the pathogenic side
+/// and the first of the benign side, in table order.
+pub fn combine<'r>(
+    rules: &'r AcmgRules,
+    counts: &Counts,
+) -> (Option<&'r CombiningRule>, Option<&'r CombiningRule>) {
+    let pathogenic = rules
+        .combining
+        .iter()
+        .filter(|r| r.is_pathogenic_side())
+        .find(|r| counts.satisfies(r));
+    let benign = rules
+        .combining
+        .iter()
+        .filter(|r| !r.is_pathogenic_side())
+        .find(|r| counts.satisfies(r));
+    (pathogenic, benign)
 }
 
 impl Counts {
@@ -291,16 +310,7 @@ pub fn classify(
         });
     }
 
-    let pathogenic = rules
-        .combining
-        .iter()
-        .filter(|r| r.is_pathogenic_side())
-        .find(|r| counts.satisfies(r));
-    let benign = rules
-        .combining
-        .iter()
-        .filter(|r| !r.is_pathogenic_side())
-        .find(|r| counts.satisfies(r));
+    let (pathogenic, benign) = combine(rules, &counts);
     let applied = if hits.is_empty() {
         "no criterion applies".to_string()
     } else {
@@ -351,4 +361,78 @@ pub fn classify(
         },
         trace,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::RuleSet;
+
+    /// Richards et al. 2015 Table 5, line by line, on the shipped table.
+    #[test]
+    fn shipped_combining_table_is_richards_table_5() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../conf/rules");
+        let rules = RuleSet::load(&dir).unwrap();
+        let class = |pvs, ps, pm, pp, ba, bs, bp| {
+            let counts = Counts {
+                pvs,
+                ps,
+                pm,
+                pp,
+                ba,
+                bs,
+                bp,
+            };
+            match combine(&rules.acmg.rules, &counts) {
+                (Some(_), Some(_)) => "conflict".to_string(),
+                (Some(r), None) | (None, Some(r)) => format!("{} {}", r.class, r.id),
+                (None, None) => UNCERTAIN.to_string(),
+            }
+        };
+        let cases = [
+            // Pathogenic (i)(a)-(d), (ii), (iii)(a)-(c)
+            ((1, 1, 0, 0), "Pathogenic P(i)(a)"),
+            ((1, 0, 2, 0), "Pathogenic P(i)(b)"),
+            ((1, 0, 1, 1), "Pathogenic P(i)(c)"),
+            ((1, 0, 0, 2), "Pathogenic P(i)(d)"),
+            ((0, 2, 0, 0), "Pathogenic P(ii)"),
+            ((0, 1, 3, 0), "Pathogenic P(iii)(a)"),
+            ((0, 1, 2, 2), "Pathogenic P(iii)(b)"),
+            ((0, 1, 1, 4), "Pathogenic P(iii)(c)"),
+            // Likely pathogenic (i)-(vi)
+            ((1, 0, 1, 0), "Likely pathogenic LP(i)"),
+            ((0, 1, 1, 0), "Likely pathogenic LP(ii)"),
+            ((0, 1, 2, 0), "Likely pathogenic LP(ii)"),
+            ((0, 1, 0, 2), "Likely pathogenic LP(iii)"),
+            ((0, 0, 3, 0), "Likely pathogenic LP(iv)"),
+            ((0, 0, 2, 2), "Likely pathogenic LP(v)"),
+            ((0, 0, 1, 4), "Likely pathogenic LP(vi)"),
+            // Not enough
+            ((1, 0, 0, 0), UNCERTAIN),
+            ((1, 0, 0, 1), UNCERTAIN),
+            ((0, 1, 0, 1), UNCERTAIN),
+            ((0, 0, 2, 1), UNCERTAIN),
+            ((0, 0, 1, 3), UNCERTAIN),
+            ((0, 0, 0, 5), UNCERTAIN),
+        ];
+        for ((pvs, ps, pm, pp), expected) in cases {
+            assert_eq!(
+                class(pvs, ps, pm, pp, 0, 0, 0),
+                expected,
+                "{pvs} {ps} {pm} {pp}"
+            );
+        }
+        let benign = [
+            ((1, 0, 0), "Benign B(i)"),
+            ((0, 2, 0), "Benign B(ii)"),
+            ((0, 1, 1), "Likely benign LB(i)"),
+            ((0, 0, 2), "Likely benign LB(ii)"),
+            ((0, 1, 0), UNCERTAIN),
+            ((0, 0, 1), UNCERTAIN),
+        ];
+        for ((ba, bs, bp), expected) in benign {
+            assert_eq!(class(0, 0, 0, 0, ba, bs, bp), expected, "{ba} {bs} {bp}");
+        }
+        assert_eq!(class(1, 0, 1, 0, 0, 1, 1), "conflict");
+    }
 }

@@ -302,3 +302,54 @@ pub fn classify(
         trace,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::RuleSet;
+
+    /// Horak et al. 2022 Table 3 point bands on the shipped file.
+    #[test]
+    fn shipped_point_bands_are_horak_table_3() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../conf/rules");
+        let rules = RuleSet::load(&dir).unwrap();
+        let class = |points| rules.oncogenicity.rules.class_of(points).class.clone();
+        for (points, expected) in [
+            (30, "Oncogenic"),
+            (10, "Oncogenic"),
+            (9, "Likely oncogenic"),
+            (6, "Likely oncogenic"),
+            (5, "VUS"),
+            (0, "VUS"),
+            (-1, "Likely benign"),
+            (-6, "Likely benign"),
+            (-7, "Benign"),
+            (-16, "Benign"),
+        ] {
+            assert_eq!(class(points), expected, "{points} points");
+        }
+        let points: Vec<(String, i32)> = rules
+            .oncogenicity
+            .rules
+            .criteria
+            .iter()
+            .map(|(code, c)| (code.clone(), c.points))
+            .collect();
+        let expected = [
+            ("OM2", 2),
+            ("OM3", 2),
+            ("OM4", 2),
+            ("OP3", 1),
+            ("OP4", 1),
+            ("OS1", 4),
+            ("OS3", 4),
+            ("OVS1", 8),
+            ("SBS1", -4),
+            ("SBVS1", -8),
+        ];
+        assert_eq!(
+            points,
+            expected.map(|(c, p)| (c.to_string(), p)).to_vec(),
+            "Horak et al. 2022 Table 2 points"
+        );
+    }
+}
