@@ -68,8 +68,12 @@ pub struct Args {
     #[arg(long)]
     pub no_population_data: bool,
 
-    /// Write a readable trace of every variant to this file, or to stderr
-    /// when no file (or `-`) is given.
-    #[arg(long, num_args = 0..=1, default_missing_value = "-", value_name = "FILE")]
-    pub explain: Option<PathBuf>,
+    /// Write a readable trace of every variant (the same rules as the JSON
+    /// trace) to stderr.
+    #[arg(long)]
+    pub explain: bool,
+
+    /// Write the readable trace to this file instead (implies --explain).
+    #[arg(long, value_name = "FILE")]
+    pub explain_file: Option<PathBuf>,
 }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, Result, anyhow, bail};
 use variant_model::io::{AtomicOutput, display_name, open_input};
@@ -83,10 +83,10 @@ pub fn run(args: &Args) -> Result<()> {
     let input_name = display_name(args.input.as_deref(), "<stdin>");
     let input = open_input(args.input.as_deref())?;
     let mut output = AtomicOutput::create(args.output.as_deref())?;
-    let mut explain_sink = match args.explain.as_deref() {
-        None => None,
-        Some(p) if p == Path::new("-") => Some(ExplainSink::Stderr(std::io::stderr())),
-        Some(p) => Some(ExplainSink::File(AtomicOutput::create(Some(p))?)),
+    let mut explain_sink = match (&args.explain_file, args.explain) {
+        (Some(path), _) => Some(ExplainSink::File(AtomicOutput::create(Some(path))?)),
+        (None, true) => Some(ExplainSink::Stderr(std::io::stderr())),
+        (None, false) => None,
     };
 
     let mut lines = input.lines().enumerate();

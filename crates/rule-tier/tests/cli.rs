@@ -131,7 +131,7 @@ fn classifies_a_somatic_stream_with_summary_and_explain() {
             "MEL",
             "--target-size-mb",
             "2",
-            "--explain",
+            "--explain-file",
             explain.to_str().unwrap(),
         ],
         None,
@@ -298,8 +298,13 @@ fn filtered_calls_can_be_classified_on_request_and_stay_out_of_tmb() {
         "1",
         "--classify-filtered",
     ];
-    let output = rule_tier(&args, Some(&text));
+    let output = rule_tier(&[&args[..], &["--explain"]].concat(), Some(&text));
     assert!(output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("[amp.tier_i.level_a]"),
+        "trace on stderr: {stderr}"
+    );
     let lines = parse_output(&String::from_utf8(output.stdout).unwrap());
     let StreamLine::Variant(low_qual) = &lines[2] else {
         panic!()
@@ -371,13 +376,13 @@ fn without_a_bundle_absence_from_gnomad_is_not_concluded() {
 #[test]
 fn bad_lines_are_errors_with_file_and_line_and_leave_no_output() {
     let dir = tempfile::tempdir().unwrap();
-    let mut text = to_jsonl(&stream_lines());
-    let lines: Vec<&str> = text.lines().collect();
-    let broken = format!(
+    let full = to_jsonl(&stream_lines());
+    let lines: Vec<&str> = full.lines().collect();
+    // Header, one variant, then a line cut short.
+    let text = format!(
         "{}\n{}\n{{\"kind\":\"variant\",\"chrom\":\n",
         lines[0], lines[1]
     );
-    text.clone_from(&broken);
     let input = write_input(dir.path(), "broken.jsonl", &text);
     let out = dir.path().join("out.jsonl");
     let output = rule_tier(
