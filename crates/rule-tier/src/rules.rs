@@ -485,13 +485,10 @@ pub struct LevelMap {
 }
 
 impl LevelMap {
-    /// The AMP level of a source level, if the map names it.
+    /// The AMP level of a source level, if the map names it (keys are kept
+    /// in [`normalise_level`] form by validation).
     pub fn amp_level(&self, source_level: &str) -> Option<AmpLevel> {
-        let key = normalise_level(source_level);
-        self.levels
-            .iter()
-            .find(|(k, _)| normalise_level(k) == key)
-            .map(|(_, v)| *v)
+        self.levels.get(&normalise_level(source_level)).copied()
     }
 }
 
@@ -615,6 +612,16 @@ impl AmpFile {
             if map.levels.is_empty() {
                 return Err(format!("level_map[{i}]: no levels"));
             }
+            let mut normalised = BTreeMap::new();
+            for (level, amp) in &map.levels {
+                if normalised.insert(normalise_level(level), *amp).is_some() {
+                    return Err(format!(
+                        "level_map[{i}]: level `{level}` is listed twice (levels compare \
+                         case-insensitively, punctuation as `_`)"
+                    ));
+                }
+            }
+            map.levels = normalised;
         }
         let all_levels = [AmpLevel::A, AmpLevel::B, AmpLevel::C, AmpLevel::D];
         for (name, map) in [
