@@ -45,6 +45,8 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
                     upstream_distance: args.upstream_distance,
                     downstream_distance: args.downstream_distance,
                     bcsq: args.bcsq,
+                    bcsq_brief: args.bcsq_brief,
+                    samples: 0,
                 },
             ))
         }
@@ -65,6 +67,10 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
             original_tag: args.original_tag.clone(),
         },
     );
+    let mut annotator = annotator;
+    if let Some(a) = annotator.as_mut() {
+        a.set_sample_count(input.header().sample_names().len());
+    }
     let mut header = input.header().clone();
     normaliser.add_header_lines(&mut header);
     if let Some(a) = &annotator {
@@ -72,7 +78,6 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     }
     let mut output = VcfOutput::create(args.output.as_deref(), &header)?;
 
-    let mut annotator = annotator;
     let mut window = SortWindow::new(args.site_window);
     let mut summary = RunSummary::default();
     let progress = variant_model::progress::record_progress("records", None);

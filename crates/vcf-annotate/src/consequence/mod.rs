@@ -1,14 +1,35 @@
 //! Transcript consequences (Sequence Ontology terms as VEP assigns them),
 //! with HGVS, positions and the picked transcript; joint consequences of
-//! phased variants that change the same codons.
+//! phased variants that change the same codons (bcftools-csq style BCSQ).
+//!
+//! Records arrive sorted. They are grouped into blocks: a block ends
+//! between two records that no transcript spans both of, so variants that
+//! can change the same protein are always annotated together. Complete
+//! blocks are annotated in parallel; the last, still open block is held
+//! back until more records (or [`Annotator::finish`]) close it.
 
+pub mod bcsq;
+pub mod transcript_seq;
+pub mod variant;
+pub mod vep;
+
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use noodles::vcf::Header;
+use noodles::vcf::header::record::value::map::Info;
+use noodles::vcf::header::record::value::map::info::{Number, Type};
+use noodles::vcf::variant::record_buf::info::field::Value;
+use rayon::prelude::*;
+use variant_model::csq::{csq_header_description, format_csq};
+use variant_model::{GenomicAllele, SoTerm, TranscriptConsequence, VariantClass};
 
-use crate::gene_model::GeneModel;
+use crate::gene_model::{GeneModel, Transcript};
 use crate::record::{AnnotatedRecord, NormalisedRecord};
-use crate::reference::Reference;
+use crate::reference::{ContigSequence, Reference};
+use transcript_seq::TranscriptSeq;
+use variant::Variant;
+use vep::Flanks;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AnnotateError {
@@ -22,27 +43,97 @@ pub struct AnnotateOptions {
     pub downstream_distance: u64,
     /// Add bcftools-csq compatible INFO/BCSQ.
     pub bcsq: bool,
+    /// Abbreviate BCSQ protein changes after this many residues (bcftools
+    /// `-B`); 0 writes them in full.
+    pub bcsq_brief: usize,
+    /// Number of samples in the input (decides how BCSQ groups variants
+    /// into haplotypes).
+    pub samples: usize,
 }
 
+/// Where contig sequences come from: the reference FASTA, or (in tests)
+/// sequences held in memory.
+pub trait ContigSource: Send + Sync {
+    fn contig(&self, name: &str) -> Result<Arc<ContigSequence>, String>;
+}
+
+impl ContigSource for Reference {
+    fn contig(&self, name: &str) -> Result<Arc<ContigSequence>, String> {
+        Reference::contig(self, name).map_err(|e| e.to_string())
+    }
+}
+
+impl ContigSource for HashMap<String, Arc<ContigSequence>> {
+    fn contig(&self, name: &str) -> Result<Arc<ContigSequence>, String> {
+        self.get(name)
+            .cloned()
+            .ok_or_else(|| format!("contig `{name}` is not in the reference"))
+    }
+}
+
+/// Most records a block may hold: bounds memory when one huge transcript
+/// spans a dense region. Cutting there only loses joint consequences of
+/// variants that straddle the cut.
+const MAX_BLOCK_RECORDS: usize = 20_000;
+
+/// Complete blocks gathered before they are annotated in parallel.
+const PARALLEL_BLOCKS: usize = 64;
+
 pub struct Annotator {
-    _model: Arc<GeneModel>,
-    _reference: Arc<Reference>,
-    _options: AnnotateOptions,
+    model: Arc<GeneModel>,
+    sequences: Arc<dyn ContigSource>,
+    options: AnnotateOptions,
+    /// Records of the block still open (may join the next records).
+    open: Vec<NormalisedRecord>,
 }
 
 impl Annotator {
     pub fn new(model: Arc<GeneModel>, reference: Arc<Reference>, options: AnnotateOptions) -> Self {
+        Self::with_sequences(model, reference, options)
+    }
+
+    /// Like [`Annotator::new`] with any source of contig sequences.
+    pub fn with_sequences(
+        model: Arc<GeneModel>,
+        sequences: Arc<dyn ContigSource>,
+        options: AnnotateOptions,
+    ) -> Self {
         Self {
-            _model: model,
-            _reference: reference,
-            _options: options,
+            model,
+            sequences,
+            options,
+            open: Vec::new(),
         }
+    }
+
+    /// Number of samples of the input: with none, BCSQ combines all
+    /// variants of a transcript (as bcftools does); with samples, those on
+    /// the same phased haplotype.
+    pub fn set_sample_count(&mut self, samples: usize) {
+        self.options.samples = samples;
     }
 
     /// Header lines for INFO/CSQ (and INFO/BCSQ).
     pub fn add_header_lines(&self, header: &mut Header) {
-        let _ = header;
-        todo!()
+        header.infos_mut().insert(
+            "CSQ".into(),
+            Map::<Info>::new(
+                Number::Unknown,
+                Type::String,
+                csq_header_description("vcf-annotate"),
+            ),
+        );
+        if self.options.bcsq {
+            header.infos_mut().insert(
+                "BCSQ".into(),
+                Map::<Info>::new(
+                    Number::Unknown,
+                    Type::String,
+                    "Haplotype-aware consequence annotation in bcftools csq's format. \
+                     Format: Consequence|gene|transcript|biotype|strand|amino_acid_change|dna_change",
+                ),
+            );
+        }
     }
 
     /// Annotates sorted records. Records that may combine with records not
@@ -51,17 +142,190 @@ impl Annotator {
         &mut self,
         records: Vec<NormalisedRecord>,
     ) -> Result<Vec<AnnotatedRecord>, AnnotateError> {
-        let _ = records;
-        todo!()
+        let mut complete: Vec<Vec<NormalisedRecord>> = Vec::new();
+        let mut out = Vec::new();
+        for record in records {
+            if let Some(last) = self.open.last() {
+                if !self.same_block(last, &record) || self.open.len() >= MAX_BLOCK_RECORDS {
+                    complete.push(std::mem::take(&mut self.open));
+                    if complete.len() >= PARALLEL_BLOCKS {
+                        out.extend(self.annotate_blocks(std::mem::take(&mut complete))?);
+                    }
+                }
+            }
+            self.open.push(record);
+        }
+        out.extend(self.annotate_blocks(complete)?);
+        Ok(out)
     }
 
     pub fn finish(&mut self) -> Result<Vec<AnnotatedRecord>, AnnotateError> {
-        todo!()
+        let last = std::mem::take(&mut self.open);
+        if last.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.annotate_blocks(vec![last])
+    }
+
+    fn same_block(&self, a: &NormalisedRecord, b: &NormalisedRecord) -> bool {
+        a.allele.chrom == b.allele.chrom
+            && self
+                .model
+                .shares_transcript(&a.allele.chrom, a.allele.pos, b.allele.end())
+    }
+
+    fn annotate_blocks(
+        &self,
+        blocks: Vec<Vec<NormalisedRecord>>,
+    ) -> Result<Vec<AnnotatedRecord>, AnnotateError> {
+        let done: Vec<Vec<AnnotatedRecord>> = blocks
+            .into_par_iter()
+            .map(|block| self.annotate_block(block))
+            .collect::<Result<_, _>>()?;
+        Ok(done.into_iter().flatten().collect())
+    }
+
+    /// Annotates one block; transcript sequences are built once per block.
+    fn annotate_block(
+        &self,
+        block: Vec<NormalisedRecord>,
+    ) -> Result<Vec<AnnotatedRecord>, AnnotateError> {
+        let mut cache = BlockCache::default();
+        let flank = self
+            .options
+            .upstream_distance
+            .max(self.options.downstream_distance);
+        let flanks = Flanks {
+            upstream: self.options.upstream_distance,
+            downstream: self.options.downstream_distance,
+        };
+        let mut annotated = Vec::with_capacity(block.len());
+        for record in &block {
+            let consequences = match Variant::from_allele(&record.allele) {
+                Some(v) => {
+                    let contig = self.contig(&record.allele.chrom, record.line)?;
+                    let transcripts =
+                        self.model
+                            .overlapping(&record.allele.chrom, v.start.min(v.end), v.end.max(v.start), flank);
+                    let mut entries = Vec::new();
+                    for tr in transcripts {
+                        let ts = cache.get(&tr, &contig);
+                        if let Some(c) = vep::transcript_consequence(&ts, &v, flanks) {
+                            entries.push(c);
+                        }
+                    }
+                    if entries.is_empty() {
+                        entries.push(TranscriptConsequence {
+                            consequences: vec![SoTerm::IntergenicVariant],
+                            impact: Some(SoTerm::IntergenicVariant.impact()),
+                            ..Default::default()
+                        });
+                    }
+                    let hgvsg = crate::hgvs::hgvs_genomic(&record.allele.chrom, &contig, &v);
+                    for e in &mut entries {
+                        e.allele = vep_allele(&record.allele);
+                        e.variant_class = Some(record.allele.class().so_term().to_string());
+                        e.hgvsg = Some(hgvsg.clone());
+                    }
+                    pick(&mut entries);
+                    entries
+                }
+                None => Vec::new(),
+            };
+            annotated.push(AnnotatedRecord {
+                normalised: record.clone(),
+                consequences,
+                bcsq: None,
+            });
+        }
+        if self.options.bcsq {
+            let contigs = |name: &str| self.sequences.contig(name).ok();
+            let bcsq = bcsq::annotate_block(
+                &self.model,
+                &contigs,
+                &block,
+                &mut cache,
+                self.options.samples,
+                self.options.bcsq_brief,
+            );
+            for (a, b) in annotated.iter_mut().zip(bcsq) {
+                a.bcsq = b;
+            }
+        }
+        Ok(annotated)
+    }
+
+    fn contig(&self, name: &str, line: u64) -> Result<Arc<ContigSequence>, AnnotateError> {
+        self.sequences
+            .contig(name)
+            .map_err(|message| AnnotateError::Invalid { line, message })
+    }
+}
+
+use noodles::vcf::header::record::value::Map;
+
+/// Transcript sequences built during one block.
+#[derive(Default)]
+pub struct BlockCache {
+    transcripts: HashMap<String, Arc<TranscriptSeq>>,
+}
+
+impl BlockCache {
+    pub fn get(&mut self, tr: &Arc<Transcript>, contig: &Arc<ContigSequence>) -> Arc<TranscriptSeq> {
+        let key = format!("{}\t{}", tr.id, tr.chrom);
+        Arc::clone(
+            self.transcripts
+                .entry(key)
+                .or_insert_with(|| Arc::new(TranscriptSeq::new(Arc::clone(tr), Arc::clone(contig)))),
+        )
+    }
+}
+
+/// VEP's allele notation: the ALT without the padding base VCF puts before
+/// indels, `-` for a deletion.
+pub fn vep_allele(allele: &GenomicAllele) -> String {
+    let (r, a) = (allele.ref_allele.as_bytes(), allele.alt_allele.as_bytes());
+    if allele.class() == VariantClass::Symbolic {
+        return allele.alt_allele.clone();
+    }
+    if !r.is_empty() && !a.is_empty() && r[0] == a[0] && (r.len() != a.len() || r.len() > 1) {
+        let rest = &allele.alt_allele[1..];
+        return if rest.is_empty() { "-".into() } else { rest.to_string() };
+    }
+    allele.alt_allele.clone()
+}
+
+/// Flags one consequence per allele (temporary order until the gene-model
+/// pick order is merged): MANE Select, canonical, most severe, coding, then
+/// longest... ties broken by transcript id for determinism.
+fn pick(entries: &mut [TranscriptConsequence]) {
+    let key = |c: &TranscriptConsequence| {
+        (
+            c.mane_select.is_none(),
+            !c.canonical,
+            c.most_severe().unwrap_or(SoTerm::SequenceVariant),
+            c.biotype.as_deref() != Some("protein_coding"),
+            c.feature.clone().unwrap_or_default(),
+        )
+    };
+    if let Some(best) = (0..entries.len()).min_by_key(|&i| key(&entries[i])) {
+        entries[best].pick = true;
     }
 }
 
 /// The output record: the normalised record with INFO/CSQ (and BCSQ) set.
 pub fn into_output_record(annotated: AnnotatedRecord) -> noodles::vcf::variant::RecordBuf {
-    let _ = annotated;
-    todo!()
+    let mut record = annotated.normalised.record;
+    if !annotated.consequences.is_empty() {
+        record.info_mut().insert(
+            "CSQ".into(),
+            Some(Value::String(format_csq(&annotated.consequences))),
+        );
+    }
+    if let Some(bcsq) = annotated.bcsq {
+        record
+            .info_mut()
+            .insert("BCSQ".into(), Some(Value::String(bcsq)));
+    }
+    record
 }

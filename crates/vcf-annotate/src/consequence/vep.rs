@@ -1,0 +1,557 @@
+//! Consequences of one allele on one transcript, with the Sequence Ontology
+//! terms, positions, codons and HGVS that Ensembl VEP reports.
+//!
+//! Definitions follow Ensembl's `VariationEffect.pm`: splice donor/acceptor
+//! are the first/last two intron bases; splice region is 1–3 exon bases or
+//! 3–8 intron bases from a junction; donor 5th base is intron base +5; donor
+//! region is +3..+6; polypyrimidine tract is −3..−17; introns of 12 bases or
+//! fewer are treated as frameshift introns (no splice or intron terms).
+
+use variant_model::consequence::{FeatureNumber, PositionRange};
+use variant_model::protein::{GeneticCode, STOP, reverse_complement};
+use variant_model::{SoTerm, TranscriptConsequence};
+
+use crate::consequence::transcript_seq::{TranscriptSeq, TxPos};
+use crate::consequence::variant::Variant;
+use crate::hgvs::{CodingChange, hgvs_protein, hgvs_transcript};
+
+/// Upstream/downstream window.
+#[derive(Debug, Clone, Copy)]
+pub struct Flanks {
+    pub upstream: u64,
+    pub downstream: u64,
+}
+
+/// Which splice-related parts of introns an allele touches.
+#[derive(Debug, Default, Clone, Copy)]
+struct IntronEffects {
+    donor: bool,
+    acceptor: bool,
+    donor_5th_base: bool,
+    donor_region: bool,
+    polypyrimidine: bool,
+    splice_region: bool,
+    intronic: bool,
+    /// 1-based intron numbers (transcript order) the allele overlaps.
+    first: Option<u32>,
+    last: Option<u32>,
+}
+
+fn intron_effects(ts: &TranscriptSeq, v: &Variant) -> IntronEffects {
+    let forward = ts.is_forward();
+    let insertion = v.is_insertion();
+    let (vs, ve) = (v.start as i64, v.end as i64);
+    let overlap = |s: i64, e: i64| ve >= s && vs <= e;
+    let mut fx = IntronEffects::default();
+    for (i, (s, e)) in ts.introns().enumerate() {
+        let (s, e) = (s as i64, e as i64);
+        if overlap(s, e) {
+            let n = i as u32 + 1;
+            fx.first = Some(fx.first.map_or(n, |f| f.min(n)));
+            fx.last = Some(fx.last.map_or(n, |l| l.max(n)));
+        }
+        // Short introns are usually artefacts that keep a frame; Ensembl
+        // gives them no splice or intron consequences.
+        if e - s <= 12 {
+            continue;
+        }
+        let start_site = overlap(s, s + 1);
+        let end_site = overlap(e - 1, e);
+        let (donor, acceptor) = if forward {
+            (start_site, end_site)
+        } else {
+            (end_site, start_site)
+        };
+        fx.donor |= donor;
+        fx.acceptor |= acceptor;
+        if overlap(s + 2, e - 2) || (insertion && (vs == s + 2 || ve == e - 2)) {
+            fx.intronic = true;
+        }
+        if forward {
+            fx.donor_5th_base |= overlap(s + 4, s + 4);
+            fx.donor_region |= overlap(s + 2, s + 5);
+            fx.polypyrimidine |= overlap(e - 16, e - 2);
+        } else {
+            fx.donor_5th_base |= overlap(e - 4, e - 4);
+            fx.donor_region |= overlap(e - 5, e - 2);
+            fx.polypyrimidine |= overlap(s + 2, s + 16);
+        }
+        if overlap(s - 3, s - 1)
+            || overlap(s + 2, s + 7)
+            || overlap(e - 7, e - 2)
+            || overlap(e + 1, e + 3)
+            || (insertion && (vs == s || ve == e || vs == s + 2 || ve == e - 2))
+        {
+            fx.splice_region = true;
+        }
+    }
+    fx
+}
+
+/// Translates codons; a trailing partial codon becomes `X`.
+fn translate_partial(code: GeneticCode, seq: &[u8]) -> Vec<u8> {
+    let mut out = code.translate(seq);
+    if seq.len() % 3 != 0 {
+        out.push(b'X');
+    }
+    out
+}
+
+fn lower(s: &[u8]) -> String {
+    String::from_utf8_lossy(&s.to_ascii_lowercase()).into_owned()
+}
+
+fn upper(s: &[u8]) -> String {
+    String::from_utf8_lossy(&s.to_ascii_uppercase()).into_owned()
+}
+
+fn dash_if_empty(s: String) -> String {
+    if s.is_empty() { "-".into() } else { s }
+}
+
+/// What an allele inside the CDS does to the codons it touches.
+struct CodonChange {
+    ref_pep: Vec<u8>,
+    alt_pep: Vec<u8>,
+    ref_codons: Vec<u8>,
+    alt_codons: Vec<u8>,
+    codons_text: String,
+    protein: PositionRange,
+    /// The first codon of the alternative CDS, when the allele touches the
+    /// start codon.
+    new_start_codon: Option<Vec<u8>>,
+    touches_start: bool,
+}
+
+/// Codon-level view of an allele wholly inside the CDS. `first`/`last` are
+/// CDS positions (1-based, with padding); an insertion has
+/// `last = first - 1`.
+fn codon_change(ts: &TranscriptSeq, first: u64, last: u64, alt: &[u8]) -> Option<CodonChange> {
+    let coding = ts.coding.as_ref()?;
+    let cds = &coding.cds;
+    let len = cds.len();
+    let (first, last) = (first as usize, last as usize);
+    let (lo, hi, protein) = if first > last {
+        // Insertion between `last` and `first`.
+        if last % 3 == 0 {
+            let k = last / 3;
+            (last, last, PositionRange {
+                start: Some(k as u64),
+                end: Some(k as u64 + 1),
+            })
+        } else {
+            let k = (last - 1) / 3;
+            (k * 3, (k * 3 + 3).min(len), PositionRange::single(k as u64 + 1))
+        }
+    } else {
+        let k1 = (first - 1) / 3;
+        let k2 = (last - 1) / 3;
+        (k1 * 3, (k2 * 3 + 3).min(len), PositionRange {
+            start: Some(k1 as u64 + 1),
+            end: Some(k2 as u64 + 1),
+        })
+    };
+    let ref_codons = cds[lo..hi].to_vec();
+    let before = &cds[lo..first - 1];
+    let after = &cds[last.min(hi)..hi];
+    let mut alt_codons = before.to_vec();
+    alt_codons.extend_from_slice(alt);
+    alt_codons.extend_from_slice(after);
+    let changed_ref = &cds[first - 1..last.max(first - 1)];
+    let codons_text = format!(
+        "{}/{}",
+        dash_if_empty(format!("{}{}{}", lower(before), upper(changed_ref), lower(after))),
+        dash_if_empty(format!("{}{}{}", lower(before), upper(alt), lower(after)))
+    );
+    let touches_start = lo == 0 && !(first > last && last == 0);
+    let new_start_codon = touches_start.then(|| {
+        let mut s = alt_codons.clone();
+        s.extend_from_slice(&cds[hi..(hi + 3).min(len)]);
+        s.truncate(3);
+        s
+    });
+    Some(CodonChange {
+        ref_pep: translate_partial(coding.code, &ref_codons),
+        alt_pep: translate_partial(coding.code, &alt_codons),
+        ref_codons,
+        alt_codons,
+        codons_text,
+        protein,
+        new_start_codon,
+        touches_start,
+    })
+}
+
+/// Coding consequence terms for an allele wholly inside the CDS.
+fn coding_terms(ts: &TranscriptSeq, change: &CodonChange, length_change: i64) -> Vec<SoTerm> {
+    let coding = ts.coding.as_ref().expect("coding transcript");
+    let mut terms = Vec::new();
+    let r = &change.ref_pep;
+    let a = &change.alt_pep;
+    let ref_stop = r.contains(&STOP);
+    let alt_stop = a.contains(&STOP);
+    if change.ref_codons.len() % 3 != 0 {
+        // The last, incomplete codon of a CDS without a complete end.
+        terms.push(SoTerm::IncompleteTerminalCodonVariant);
+        terms.push(SoTerm::CodingSequenceVariant);
+        return terms;
+    }
+    if r.contains(&b'X') && length_change % 3 == 0 {
+        terms.push(SoTerm::CodingSequenceVariant);
+        return terms;
+    }
+    let start_complete = change.touches_start
+        && !ts.tr.cds_start_nf
+        && coding.pad == 0
+        && coding.protein.first() == Some(&b'M');
+    let start_kept = change
+        .new_start_codon
+        .as_ref()
+        .is_some_and(|c| coding.code.translate_codon(c) == b'M' || c.as_slice() == &coding.cds[..3]);
+    if length_change % 3 != 0 {
+        terms.push(SoTerm::FrameshiftVariant);
+        if alt_stop && !ref_stop {
+            terms.push(SoTerm::StopGained);
+        }
+        if ref_stop && !alt_stop {
+            terms.push(SoTerm::StopLost);
+        }
+        if start_complete && !start_kept {
+            terms.push(SoTerm::StartLost);
+        }
+    } else if length_change != 0 {
+        if alt_stop && !ref_stop {
+            terms.push(SoTerm::StopGained);
+        }
+        if ref_stop && !alt_stop {
+            terms.push(SoTerm::StopLost);
+        }
+        if ref_stop && alt_stop && a.last() == Some(&STOP) && r.last() == Some(&STOP) {
+            terms.push(SoTerm::StopRetainedVariant);
+        }
+        if start_complete {
+            terms.push(if start_kept {
+                SoTerm::StartRetainedVariant
+            } else {
+                SoTerm::StartLost
+            });
+        }
+        let contains = |long: &[u8], short: &[u8]| long.starts_with(short) || long.ends_with(short);
+        let (rc, ac) = (&change.ref_codons, &change.alt_codons);
+        if length_change > 0 {
+            if contains(ac, rc) || contains(a, r) {
+                terms.push(SoTerm::InframeInsertion);
+            } else {
+                terms.push(SoTerm::ProteinAlteringVariant);
+            }
+        } else if contains(rc, ac) || contains(r, a) {
+            terms.push(SoTerm::InframeDeletion);
+        } else {
+            terms.push(SoTerm::ProteinAlteringVariant);
+        }
+    } else if r == a {
+        if ref_stop {
+            terms.push(SoTerm::StopRetainedVariant);
+        } else if start_complete {
+            terms.push(SoTerm::StartRetainedVariant);
+        } else {
+            terms.push(SoTerm::SynonymousVariant);
+        }
+    } else if start_complete && r.first() == Some(&b'M') && a.first() != Some(&b'M') {
+        terms.push(SoTerm::StartLost);
+    } else if ref_stop && !alt_stop {
+        terms.push(SoTerm::StopLost);
+    } else if alt_stop && !ref_stop {
+        terms.push(SoTerm::StopGained);
+    } else if a.contains(&b'X') {
+        terms.push(SoTerm::CodingSequenceVariant);
+    } else {
+        terms.push(SoTerm::MissenseVariant);
+    }
+    terms
+}
+
+/// The consequence of `v` on the transcript, or `None` when the transcript
+/// is farther away than the up/downstream window.
+pub fn transcript_consequence(
+    ts: &TranscriptSeq,
+    v: &Variant,
+    flanks: Flanks,
+) -> Option<TranscriptConsequence> {
+    let tr = &ts.tr;
+    let forward = ts.is_forward();
+    let mut c = base_entry(ts);
+    let nmd = tr.biotype == "nonsense_mediated_decay";
+    let coding_transcript = ts.coding.is_some();
+
+    if !v.overlaps(tr.start, tr.end) {
+        let left = v.end < tr.start;
+        let distance = if left {
+            tr.start - v.end
+        } else {
+            v.start.saturating_sub(tr.end)
+        };
+        let upstream = left == forward;
+        let limit = if upstream {
+            flanks.upstream
+        } else {
+            flanks.downstream
+        };
+        if distance > limit {
+            return None;
+        }
+        c.consequences = vec![if upstream {
+            SoTerm::UpstreamGeneVariant
+        } else {
+            SoTerm::DownstreamGeneVariant
+        }];
+        c.distance = Some(distance);
+        return Some(finish(c));
+    }
+    if v.is_deletion() && v.start <= tr.start && v.end >= tr.end {
+        c.consequences = vec![SoTerm::TranscriptAblation];
+        return Some(finish(c));
+    }
+
+    let mut terms: Vec<SoTerm> = Vec::new();
+    let fx = intron_effects(ts, v);
+    if fx.donor {
+        terms.push(SoTerm::SpliceDonorVariant);
+    }
+    if fx.acceptor {
+        terms.push(SoTerm::SpliceAcceptorVariant);
+    }
+    if fx.donor_5th_base {
+        terms.push(SoTerm::SpliceDonor5thBaseVariant);
+    } else if fx.donor_region {
+        terms.push(SoTerm::SpliceDonorRegionVariant);
+    }
+    if fx.polypyrimidine {
+        terms.push(SoTerm::SplicePolypyrimidineTractVariant);
+    }
+    if fx.splice_region && !fx.donor && !fx.acceptor && !fx.donor_5th_base && !fx.donor_region
+    {
+        terms.push(SoTerm::SpliceRegionVariant);
+    }
+    if fx.intronic {
+        terms.push(SoTerm::IntronVariant);
+    }
+    if let (Some(first), Some(last)) = (fx.first, fx.last) {
+        c.intron = Some(FeatureNumber {
+            first,
+            last,
+            total: ts.exons.len() as u32 - 1,
+        });
+    }
+
+    // Exons touched, and the allele's ends on the transcript (5' first).
+    let touched: Vec<usize> = (0..ts.exons.len())
+        .filter(|&i| v.overlaps(ts.exons[i].start, ts.exons[i].end))
+        .collect();
+    if let (Some(&a), Some(&b)) = (touched.first(), touched.last()) {
+        let (na, nb) = (ts.exons[a].number, ts.exons[b].number);
+        c.exon = Some(FeatureNumber {
+            first: na.min(nb),
+            last: na.max(nb),
+            total: ts.exons.len() as u32,
+        });
+    }
+    let (g5, g3) = if v.is_insertion() {
+        if forward {
+            (v.end, v.start)
+        } else {
+            (v.start, v.end)
+        }
+    } else if forward {
+        (v.start, v.end)
+    } else {
+        (v.end, v.start)
+    };
+    let (p5, p3) = (ts.map(g5), ts.map(g3));
+    let same_exon = matches!((p5, p3), (TxPos::Exon { exon: a, .. }, TxPos::Exon { exon: b, .. }) if a == b);
+    let (c5, c3) = (p5.cdna(), p3.cdna());
+    if !touched.is_empty() && (c5.is_some() || c3.is_some()) {
+        c.cdna_position = Some(PositionRange { start: c5, end: c3 });
+    }
+
+    if !touched.is_empty() {
+        match &ts.coding {
+            None => terms.push(SoTerm::NonCodingTranscriptExonVariant),
+            Some(coding) => {
+                let cds5 = c5.and_then(|x| coding.cds_pos(x));
+                let cds3 = c3.and_then(|x| coding.cds_pos(x));
+                if v.is_insertion() {
+                    // Flanking bases: CDS positions when the insertion is
+                    // between two CDS bases (or just inside either end).
+                    if let (Some(a), Some(b)) = (c5, c3) {
+                        if same_exon && a >= coding.cds_start && b <= coding.cds_end {
+                            c.cds_position = Some(PositionRange {
+                                start: coding.cds_pos(a),
+                                end: coding.cds_pos(b),
+                            });
+                        }
+                    }
+                } else if cds5.is_some() || cds3.is_some() {
+                    c.cds_position = Some(PositionRange {
+                        start: cds5,
+                        end: cds3,
+                    });
+                }
+                let alt_tx = if forward {
+                    v.alt_bases.clone()
+                } else {
+                    reverse_complement(&v.alt_bases)
+                };
+                let (a, b) = (c5.unwrap_or(0), c3.unwrap_or(0));
+                // For an insertion `a`/`b` are the flanking bases.
+                let in_cds = same_exon && a >= coding.cds_start && b <= coding.cds_end;
+                let (in_utr5, in_utr3) = if v.is_insertion() {
+                    (same_exon && b <= coding.cds_start, same_exon && a >= coding.cds_end)
+                } else {
+                    (same_exon && b < coding.cds_start, same_exon && a > coding.cds_end)
+                };
+                if in_cds {
+                    let (first, last) = if v.is_insertion() {
+                        (coding.cds_pos(b).unwrap_or(0), coding.cds_pos(a).unwrap_or(0))
+                    } else {
+                        (cds5.unwrap_or(0), cds3.unwrap_or(0))
+                    };
+                    if let Some(change) = codon_change(ts, first, last, &alt_tx) {
+                        terms.extend(coding_terms(ts, &change, v.length_change()));
+                        c.protein_position = Some(change.protein);
+                        c.amino_acids = Some(if change.ref_pep == change.alt_pep {
+                            upper(&change.ref_pep)
+                        } else {
+                            format!(
+                                "{}/{}",
+                                dash_if_empty(upper(&change.ref_pep)),
+                                dash_if_empty(upper(&change.alt_pep))
+                            )
+                        });
+                        c.codons = Some(change.codons_text.clone());
+                        if let Some(protein_id) = &tr.protein_id {
+                            let p = hgvs_protein(&CodingChange {
+                                ts,
+                                first,
+                                last,
+                                alt: alt_tx.clone(),
+                            });
+                            c.hgvsp = p.map(|p| format!("{protein_id}:{p}"));
+                        }
+                    } else {
+                        terms.push(SoTerm::CodingSequenceVariant);
+                    }
+                } else if in_utr5 {
+                    terms.push(SoTerm::FivePrimeUtrVariant);
+                } else if in_utr3 {
+                    terms.push(SoTerm::ThreePrimeUtrVariant);
+                } else {
+                    // Crosses an exon edge or the CDS edge: say what it
+                    // touches.
+                    let cds_lo = coding.cds_start;
+                    let cds_hi = coding.cds_end;
+                    let mut any_cds = false;
+                    for &i in &touched {
+                        let e = ts.exons[i];
+                        let s = ts.map(v.start.max(e.start)).cdna().unwrap_or(0);
+                        let t = ts.map(v.end.min(e.end)).cdna().unwrap_or(0);
+                        let (lo, hi) = (s.min(t), s.max(t));
+                        if lo < cds_lo {
+                            terms.push(SoTerm::FivePrimeUtrVariant);
+                        }
+                        if hi > cds_hi {
+                            terms.push(SoTerm::ThreePrimeUtrVariant);
+                        }
+                        if hi >= cds_lo && lo <= cds_hi {
+                            any_cds = true;
+                            if lo <= cds_lo + 2 && !tr.cds_start_nf && v.is_deletion() {
+                                terms.push(SoTerm::StartLost);
+                            }
+                            if hi + 2 >= cds_hi && !tr.cds_end_nf && v.is_deletion() {
+                                terms.push(SoTerm::StopLost);
+                            }
+                        }
+                    }
+                    if any_cds {
+                        terms.push(SoTerm::CodingSequenceVariant);
+                    }
+                }
+                if let Some(range) = c.cds_position {
+                    if c.protein_position.is_none() {
+                        let aa = |p: Option<u64>| p.map(|p| p.div_ceil(3));
+                        c.protein_position = Some(PositionRange {
+                            start: aa(range.start),
+                            end: aa(range.end),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    if !coding_transcript && !terms.contains(&SoTerm::NonCodingTranscriptExonVariant) {
+        terms.push(SoTerm::NonCodingTranscriptVariant);
+    }
+    if nmd {
+        terms.push(SoTerm::NmdTranscriptVariant);
+    }
+    if terms.is_empty() {
+        // Inside the transcript span but in none of its parts (e.g. an
+        // insertion exactly at an exon edge): still report the transcript.
+        terms.push(if coding_transcript {
+            SoTerm::CodingTranscriptVariant
+        } else {
+            SoTerm::NonCodingTranscriptVariant
+        });
+    }
+    c.consequences = terms;
+    if matches!(p5, TxPos::Exon { .. } | TxPos::Intron { .. })
+        && matches!(p3, TxPos::Exon { .. } | TxPos::Intron { .. })
+    {
+        if let Some((text, moved)) = hgvs_transcript(ts, v) {
+            c.hgvsc = Some(format!("{}:{}", tr.versioned_id(), text));
+            if moved > 0 {
+                c.hgvs_offset = Some(if forward { moved as i64 } else { -(moved as i64) });
+            }
+        }
+    }
+    Some(finish(c))
+}
+
+/// Transcript fields shared by every consequence on it.
+fn base_entry(ts: &TranscriptSeq) -> TranscriptConsequence {
+    let tr = &ts.tr;
+    let mut flags = Vec::new();
+    if tr.cds_start_nf {
+        flags.push("cds_start_NF".to_string());
+    }
+    if tr.cds_end_nf {
+        flags.push("cds_end_NF".to_string());
+    }
+    TranscriptConsequence {
+        symbol: tr.gene_symbol.clone(),
+        symbol_source: tr.gene_symbol_source.clone(),
+        hgnc_id: tr.hgnc_id.clone(),
+        gene: Some(tr.gene_id.clone()),
+        feature_type: Some("Transcript".into()),
+        feature: Some(tr.versioned_id()),
+        biotype: Some(tr.biotype.clone()),
+        strand: Some(tr.strand),
+        flags,
+        canonical: tr.is_canonical,
+        mane_select: tr.mane_select.clone(),
+        mane_plus_clinical: tr.mane_plus_clinical.clone(),
+        tsl: tr.tsl.clone(),
+        ccds: tr.ccds.clone(),
+        ensp: tr.protein_id.clone(),
+        source: Some(tr.source.as_str().to_string()),
+        ..Default::default()
+    }
+}
+
+/// Sorts terms most severe first (VEP order), drops duplicates, sets IMPACT.
+fn finish(mut c: TranscriptConsequence) -> TranscriptConsequence {
+    c.consequences.sort();
+    c.consequences.dedup();
+    c.impact = c.most_severe().map(SoTerm::impact);
+    c
+}
