@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::Parser;
 
 use crate::normalise::RefMismatch;
+use crate::pick::PickOrder;
 
 /// Normalise a VCF/BCF against the reference and annotate every allele with
 /// its transcript consequences (Sequence Ontology terms, VEP IMPACT), HGVS
@@ -77,4 +78,13 @@ pub struct Args {
     /// Worker threads (default: all cores).
     #[arg(short = 't', long)]
     pub threads: Option<usize>,
+
+    /// Comma-separated criteria that pick one consequence per allele
+    /// (flagged PICK), most important first, as VEP's --pick_order:
+    /// mane_select, mane_plus_clinical, canonical, appris (ignored: no APPRIS
+    /// data in GFF3/GTF), tsl (lower level), biotype (protein_coding), ccds,
+    /// rank (most severe consequence), length (longer CDS, then longer
+    /// transcript), ensembl, refseq. Remaining ties go to the transcript ID.
+    #[arg(long, value_name = "CRITERIA", default_value_t = PickOrder::default())]
+    pub pick_order: PickOrder,
 }
