@@ -46,6 +46,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
                     downstream_distance: args.downstream_distance,
                     bcsq: args.bcsq,
                     bcsq_brief: args.bcsq_brief,
+                    pick_order: args.pick_order.clone(),
                     samples: 0,
                 },
             ))

@@ -328,14 +328,6 @@ impl BTranscript {
         &self.reference[a..b]
     }
 
-    fn ref_at(&self, pos: i64) -> u8 {
-        let i = PAD + pos - self.beg;
-        if i < 0 || i >= self.reference.len() as i64 {
-            b'N'
-        } else {
-            self.reference[i as usize]
-        }
-    }
 
     fn nsref(&self) -> i64 {
         self.sref.len() as i64

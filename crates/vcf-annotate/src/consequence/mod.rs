@@ -25,6 +25,7 @@ use variant_model::csq::{csq_header_description, format_csq};
 use variant_model::{GenomicAllele, SoTerm, TranscriptConsequence, VariantClass};
 
 use crate::gene_model::{GeneModel, Transcript};
+use crate::pick::PickOrder;
 use crate::record::{AnnotatedRecord, NormalisedRecord};
 use crate::reference::{ContigSequence, Reference};
 use transcript_seq::TranscriptSeq;
@@ -46,6 +47,8 @@ pub struct AnnotateOptions {
     /// Abbreviate BCSQ protein changes after this many residues (bcftools
     /// `-B`); 0 writes them in full.
     pub bcsq_brief: usize,
+    /// Order of criteria that flags one consequence per allele (PICK).
+    pub pick_order: PickOrder,
     /// Number of samples in the input (decides how BCSQ groups variants
     /// into haplotypes).
     pub samples: usize,
@@ -208,10 +211,12 @@ impl Annotator {
                         self.model
                             .overlapping(&record.allele.chrom, v.start.min(v.end), v.end.max(v.start), flank);
                     let mut entries = Vec::new();
+                    let mut used = Vec::new();
                     for tr in transcripts {
                         let ts = cache.get(&tr, &contig);
                         if let Some(c) = vep::transcript_consequence(&ts, &v, flanks) {
                             entries.push(c);
+                            used.push(tr);
                         }
                     }
                     if entries.is_empty() {
@@ -227,7 +232,7 @@ impl Annotator {
                         e.variant_class = Some(record.allele.class().so_term().to_string());
                         e.hgvsg = Some(hgvsg.clone());
                     }
-                    pick(&mut entries);
+                    pick_entry(&mut entries, &used, &self.options.pick_order);
                     entries
                 }
                 None => Vec::new(),
@@ -295,21 +300,22 @@ pub fn vep_allele(allele: &GenomicAllele) -> String {
     allele.alt_allele.clone()
 }
 
-/// Flags one consequence per allele (temporary order until the gene-model
-/// pick order is merged): MANE Select, canonical, most severe, coding, then
-/// longest... ties broken by transcript id for determinism.
-fn pick(entries: &mut [TranscriptConsequence]) {
-    let key = |c: &TranscriptConsequence| {
-        (
-            c.mane_select.is_none(),
-            !c.canonical,
-            c.most_severe().unwrap_or(SoTerm::SequenceVariant),
-            c.biotype.as_deref() != Some("protein_coding"),
-            c.feature.clone().unwrap_or_default(),
-        )
-    };
-    if let Some(best) = (0..entries.len()).min_by_key(|&i| key(&entries[i])) {
-        entries[best].pick = true;
+/// Flags one consequence per allele by the pick order; an intergenic
+/// entry (the only one when no transcript is near) is picked itself.
+fn pick_entry(entries: &mut [TranscriptConsequence], transcripts: &[Arc<Transcript>], order: &PickOrder) {
+    if transcripts.is_empty() {
+        if let Some(first) = entries.first_mut() {
+            first.pick = true;
+        }
+        return;
+    }
+    let candidates: Vec<(&Transcript, &TranscriptConsequence)> = transcripts
+        .iter()
+        .map(|t| t.as_ref())
+        .zip(entries.iter())
+        .collect();
+    if let Some(i) = crate::pick::pick(&candidates, order) {
+        entries[i].pick = true;
     }
 }
 
