@@ -19,6 +19,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use noodles::vcf::variant::record::samples::keys::key;
+use noodles::vcf::variant::record_buf::info::field::Value as InfoValue;
 use noodles::vcf::variant::record_buf::samples::sample::Value as SampleValue;
 use noodles::vcf::variant::record::samples::series::value::genotype::Phasing;
 use variant_model::Strand;
@@ -51,8 +52,10 @@ const INFRAME_ALTERING: u32 = 1 << 18;
 const UPSTREAM_STOP: u32 = 1 << 19;
 const INCOMPLETE_CDS: u32 = 1 << 20;
 const CODING_SEQUENCE: u32 = 1 << 21;
+const ELONGATION: u32 = 1 << 22;
 const START_RETAINED: u32 = 1 << 23;
-const NMD_TRANSCRIPT: u32 = 1 << 24;
+const TRUNCATION: u32 = 1 << 24;
+const NMD_TRANSCRIPT: u32 = 1 << 25;
 
 const NAMES: &[(u32, &str)] = &[
     (SYNONYMOUS, "synonymous"),
@@ -73,7 +76,9 @@ const NAMES: &[(u32, &str)] = &[
     (INTRON, "intron"),
     (INFRAME_ALTERING, "inframe_altering"),
     (CODING_SEQUENCE, "coding_sequence"),
+    (ELONGATION, "feature_elongation"),
     (START_RETAINED, "start_retained"),
+    (TRUNCATION, "feature_truncation"),
     (NMD_TRANSCRIPT, "NMD_transcript"),
 ];
 
@@ -355,6 +360,17 @@ struct BRecord {
     alt: Vec<u8>,
     /// Haplotypes (2 per sample) carrying the ALT, `None` with no samples.
     haplotypes: Option<Vec<usize>>,
+    symbolic: Symbolic,
+}
+
+/// Symbolic ALTs bcftools interprets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Symbolic {
+    No,
+    /// `<INS...>`: something inserted after POS.
+    Insertion,
+    /// `<DEL...>` ending at this 0-based position.
+    Deletion(i64),
 }
 
 impl BRecord {
@@ -1633,7 +1649,9 @@ impl<'a> Engine<'a> {
                 kind |= SYNONYMOUS;
             } else if tref[i] == b'*' {
                 kind |= STOP_LOST;
-            } else if tseq.get(i) == Some(&b'*') {
+            } else if tseq.contains(&b'*') {
+                // A stop anywhere in the changed codons (an MNV changing
+                // two codons: `EE>D*`), as bcftools after 1.16.
                 kind |= STOP_GAINED;
             } else {
                 kind |= MISSENSE;
@@ -1775,7 +1793,10 @@ impl<'a> Engine<'a> {
         let trs = &self.transcripts;
         let mut hit = false;
         for tr in trs.iter().filter(|t| !t.cds.is_empty()) {
-            for &(eb, ee) in tr.exons.iter().filter(|e| e.0 <= b && e.1 >= a) {
+            // Exons are found with their splice region (8 intron bases)
+            // included, as bcftools indexes them.
+            let near = |e: &&(i64, i64)| e.0 - N_SPLICE_REGION_INTRON <= b && e.1 + N_SPLICE_REGION_INTRON >= a;
+            for &(eb, ee) in tr.exons.iter().filter(near) {
                 let mut s = Splice::new(tr, rec, r);
                 s.check_acceptor = true;
                 s.check_donor = true;
@@ -1788,6 +1809,60 @@ impl<'a> Engine<'a> {
             }
         }
         hit
+    }
+
+    /// Symbolic insertions (`feature_elongation`, bcftools'
+    /// `test_symbolic_alt`) and deletions (`feature_truncation`).
+    fn test_symbolic(&mut self, rec: usize) {
+        let r = &self.records[rec];
+        let trs = &self.transcripts;
+        if let Symbolic::Deletion(end) = r.symbolic {
+            let (a, b) = (r.pos + 1, end);
+            for tr in trs.iter().filter(|t| t.beg <= b && t.end >= a) {
+                self.staging.stage(trs, rec, tr.idx, TRUNCATION, 1);
+            }
+            return;
+        }
+        let (a, b) = (r.pos + 1, r.pos + 1);
+        let mut hit = false;
+        for tr in trs {
+            for c in tr.cds.iter().filter(|c| c.len > 0 && c.beg <= b && c.beg + c.len - 1 >= a) {
+                let _ = c;
+                let kind = if tr.coding { CODING_SEQUENCE } else { NON_CODING } | ELONGATION;
+                self.staging.stage(trs, rec, tr.idx, kind, 1);
+                hit = true;
+            }
+            for u in tr.utrs.iter().filter(|u| u.beg <= b && u.end >= a) {
+                let kind = if u.prime5 { UTR5 } else { UTR3 } | ELONGATION;
+                self.staging.stage(trs, rec, tr.idx, kind, 1);
+                hit = true;
+            }
+        }
+        for tr in trs.iter().filter(|t| !t.cds.is_empty()) {
+            let near = |e: &&(i64, i64)| e.0 - N_SPLICE_REGION_INTRON <= b && e.1 + N_SPLICE_REGION_INTRON >= a;
+            for &(eb, ee) in tr.exons.iter().filter(near) {
+                let mut s = Splice::new(tr, rec, r);
+                s.check_acceptor = true;
+                s.check_donor = true;
+                s.check_region_beg = tr.beg != eb;
+                s.check_region_end = tr.end != ee;
+                s.csq = ELONGATION;
+                splice_csq(trs, &mut self.staging, &mut s, eb, ee);
+                hit = true;
+            }
+        }
+        if hit {
+            return;
+        }
+        for tr in trs.iter().filter(|t| t.beg <= b && t.end >= a) {
+            let mut s = Splice::new(tr, rec, r);
+            s.csq = ELONGATION;
+            let ret = splice_csq(trs, &mut self.staging, &mut s, tr.beg, tr.end);
+            if ret == SpliceResult::Inside || ret == SpliceResult::Overlap {
+                let kind = if tr.coding { INTRON } else { NON_CODING } | ELONGATION;
+                self.staging.stage(trs, rec, tr.idx, kind, 1);
+            }
+        }
     }
 
     fn test_tscript(&mut self, rec: usize) {
@@ -1877,15 +1952,29 @@ pub fn annotate_block(
             ),
         };
         let ok = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphabetic());
-        if !ok(&reference) || !ok(&alt) {
+        if !ok(&reference) {
             continue;
         }
+        let symbolic = if ok(&alt) {
+            Symbolic::No
+        } else if alt.starts_with("<INS") {
+            Symbolic::Insertion
+        } else if alt.starts_with("<DEL") {
+            let end = match r.record.info().get("END") {
+                Some(Some(InfoValue::Integer(e))) => i64::from(*e) - 1,
+                _ => pos as i64 - 1 + reference.len() as i64 - 1,
+            };
+            Symbolic::Deletion(end)
+        } else {
+            continue;
+        };
         order.push(i);
         records.push(BRecord {
             pos: pos as i64 - 1,
             reference: reference.to_ascii_uppercase().into_bytes(),
             alt: alt.to_ascii_uppercase().into_bytes(),
             haplotypes: haplotypes_of(r, n_samples),
+            symbolic,
         });
     }
     // bcftools needs sorted input; keep input order for equal positions.
@@ -1916,6 +2005,10 @@ pub fn annotate_block(
     };
     let mut haps: HashMap<usize, Vec<Vec<HapNode>>> = HashMap::new();
     for rec in 0..records.len() {
+        if records[rec].symbolic != Symbolic::No {
+            engine.test_symbolic(rec);
+            continue;
+        }
         let mut hit = engine.test_cds(rec, &mut haps, n_haps);
         hit |= engine.test_utr(rec);
         hit |= engine.test_splice(rec);
@@ -1965,7 +2058,7 @@ fn format_vcsq(transcripts: &[BTranscript], records: &[BRecord], v: &Vcsq) -> St
         }
     }
     let tr = &transcripts[v.transcript];
-    if tr.is_nmd && kind & COMPOUND != 0 {
+    if tr.is_nmd && kind & !(INTRON | NON_CODING) != 0 {
         kind |= NMD_TRANSCRIPT;
     }
     let mut s = String::new();

@@ -1,0 +1,209 @@
+//! Conformance of INFO/BCSQ with bcftools csq's own test expectations
+//! (`../shared/data/bcftools_csq`, see its README): for every case folder,
+//! every VCF whose records carry `INFO/EXP` (or whose expectations are in
+//! the sibling `.txt` file) is annotated through the library and each
+//! record's BCSQ entries are compared with the expected ones.
+//!
+//! The records are given to the annotator as written (no normalisation),
+//! as `bcftools csq` reads them. Run with
+//! `cargo test -p vcf-annotate --test bcsq_conformance -- --ignored --nocapture`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use noodles::vcf;
+use noodles::vcf::variant::record::info::field::Value as InfoValue;
+use noodles::vcf::variant::RecordBuf;
+use variant_model::{GenomicAllele, OriginalRecord};
+use vcf_annotate::consequence::{AnnotateOptions, Annotator, ContigSource};
+use vcf_annotate::gene_model::GeneModel;
+use vcf_annotate::record::NormalisedRecord;
+use vcf_annotate::reference::Reference;
+
+fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/bcftools_csq")
+}
+
+/// Input records, one per ALT, with the EXP value of their record.
+struct Case {
+    records: Vec<NormalisedRecord>,
+    /// Per input record: (POS, REF, ALT, expected), and the indices of its
+    /// split alleles in `records`.
+    expected: Vec<(String, String, Vec<usize>)>,
+    samples: usize,
+}
+
+fn read_case(vcf_path: &Path) -> Option<Case> {
+    let mut reader = vcf::io::reader::Builder::default()
+        .build_from_path(vcf_path)
+        .ok()?;
+    let header = reader.read_header().ok()?;
+    let txt = vcf_path.with_extension("txt");
+    let from_txt = read_txt(&txt);
+    let mut records = Vec::new();
+    let mut expected = Vec::new();
+    for (i, result) in reader.records().enumerate() {
+        let record = result.ok()?;
+        let buf = RecordBuf::try_from_variant_record(&header, &record).ok()?;
+        let chrom = buf.reference_sequence_name().to_string();
+        let pos = usize::from(buf.variant_start()?) as u64;
+        let reference = buf.reference_bases().to_string();
+        let alts: Vec<String> = buf.alternate_bases().as_ref().to_vec();
+        let exp = match buf.info().get("EXP") {
+            Some(Some(vcf::variant::record_buf::info::field::Value::String(s))) => Some(s.clone()),
+            Some(Some(vcf::variant::record_buf::info::field::Value::Array(
+                vcf::variant::record_buf::info::field::value::Array::String(v),
+            ))) => Some(
+                v.iter()
+                    .map(|x| x.clone().unwrap_or_else(|| ".".into()))
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+            _ => None,
+        };
+        let _ = InfoValue::Flag;
+        // bcftools' test suite asserts the output recorded in the `.txt`
+        // file (which can differ from the older INFO/EXP notes).
+        let exp = from_txt.as_ref().and_then(|t| t.get(i).cloned()).or(exp)?;
+        let mut idx = Vec::new();
+        for (a, alt) in alts.iter().enumerate() {
+            idx.push(records.len());
+            records.push(NormalisedRecord {
+                line: i as u64 + 1,
+                record: buf.clone(),
+                allele: GenomicAllele::new(chrom.clone(), pos, reference.clone(), alt.clone()),
+                original: (alts.len() > 1).then(|| OriginalRecord {
+                    chrom: chrom.clone(),
+                    pos,
+                    ref_allele: reference.clone(),
+                    alt_alleles: alts.clone(),
+                    alt_index: a + 1,
+                }),
+                flags: Vec::new(),
+            });
+        }
+        expected.push((format!("{pos}\t{reference}\t{}", alts.join(",")), exp, idx));
+    }
+    Some(Case {
+        records,
+        expected,
+        samples: header.sample_names().len(),
+    })
+}
+
+/// Expected BCSQ values from a `.txt` file of bcftools' test suite: pairs
+/// of lines `POS REF ALT EXP` / `POS REF ALT BCSQ`, separated by blanks.
+fn read_txt(path: &Path) -> Option<Vec<String>> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let mut out = Vec::new();
+    for block in text.split("\n\n") {
+        let lines: Vec<&str> = block.lines().filter(|l| !l.is_empty()).collect();
+        if let Some(last) = lines.get(1) {
+            out.push(last.split('\t').nth(3).unwrap_or(".").to_string());
+        }
+    }
+    Some(out)
+}
+
+/// Consequence, transcript and amino-acid change of each entry, sorted.
+fn key(bcsq: &str) -> Vec<String> {
+    let mut v: Vec<String> = bcsq
+        .split(',')
+        .filter(|e| !e.is_empty() && *e != ".")
+        .map(|e| {
+            let f: Vec<&str> = e.split('|').collect();
+            format!(
+                "{}|{}|{}",
+                f.first().unwrap_or(&""),
+                f.get(2).unwrap_or(&""),
+                f.get(5).unwrap_or(&"")
+            )
+        })
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+struct Seqs(Reference);
+
+impl ContigSource for Seqs {
+    fn contig(&self, name: &str) -> Result<Arc<vcf_annotate::reference::ContigSequence>, String> {
+        self.0.contig(name).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+#[ignore = "conformance: needs ../shared/data"]
+fn bcsq_matches_bcftools_expectations() {
+    let dir = data_dir();
+    assert!(dir.is_dir(), "missing {}", dir.display());
+    let mut agree = 0;
+    let mut total = 0;
+    let mut cases: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let case_dir = entry.unwrap().path();
+        let name = case_dir.file_name().unwrap().to_string_lossy().to_string();
+        if !name.starts_with('E') {
+            continue;
+        }
+        for f in std::fs::read_dir(&case_dir).unwrap() {
+            let f = f.unwrap().path();
+            if f.extension().is_some_and(|e| e == "vcf") {
+                cases.insert(f, case_dir.clone());
+            }
+        }
+    }
+    for (vcf_path, case_dir) in cases {
+        let name = case_dir.file_name().unwrap().to_string_lossy().to_string();
+        let Some(case) = read_case(&vcf_path) else {
+            continue;
+        };
+        let own_gff = vcf_path.with_extension("gff");
+        let gff = if own_gff.exists() {
+            own_gff
+        } else {
+            case_dir.join(format!("{name}.gff"))
+        };
+        let fasta = case_dir.join(format!("{name}.fa"));
+        let model = match GeneModel::from_path(&gff) {
+            Ok(m) => m,
+            Err(e) => {
+                println!("SKIP {}: {e}", vcf_path.display());
+                continue;
+            }
+        };
+        let reference = Reference::open(&fasta).unwrap();
+        let mut annotator = Annotator::with_sequences(
+            Arc::new(model),
+            Arc::new(Seqs(reference)),
+            AnnotateOptions {
+                upstream_distance: 5000,
+                downstream_distance: 5000,
+                bcsq: true,
+                bcsq_brief: 0,
+                pick_order: Default::default(),
+                samples: case.samples,
+            },
+        );
+        let mut out = annotator.annotate(case.records.clone()).unwrap();
+        out.extend(annotator.finish().unwrap());
+        for (site, exp, idx) in &case.expected {
+            let got: Vec<String> = idx
+                .iter()
+                .filter_map(|&i| out[i].bcsq.clone())
+                .collect();
+            let got = if got.is_empty() { ".".to_string() } else { got.join(",") };
+            total += 1;
+            if key(&got) == key(exp) {
+                agree += 1;
+            } else {
+                let rel = vcf_path.strip_prefix(&dir).unwrap().display().to_string();
+                println!("DIFF {rel}\t{site}\n  expected {exp}\n  got      {got}");
+            }
+        }
+    }
+    println!("concordance: {agree}/{total}");
+    assert!(total > 0);
+}
