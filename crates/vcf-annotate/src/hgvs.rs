@@ -27,7 +27,9 @@ pub fn shift_indel(
     let mut moved = 0;
     if v.is_deletion() {
         if toward_higher {
-            while out.end < hi && base(out.end + 1).is_some() && base(out.end + 1) == base(out.start)
+            while out.end < hi
+                && base(out.end + 1).is_some()
+                && base(out.end + 1) == base(out.start)
             {
                 out.start += 1;
                 out.end += 1;
@@ -235,7 +237,11 @@ pub fn hgvs_protein(change: &CodingChange) -> Option<String> {
         .count();
     if prefix == ref_tail.len() && prefix == alt_protein.len() {
         // Identical protein (synonymous or retained stop).
-        let at = if first > last { codon0 } else { (first - 1) / 3 };
+        let at = if first > last {
+            codon0
+        } else {
+            (first - 1) / 3
+        };
         let r = ref_protein.get(at)?;
         return Some(format!("p.{}{}=", aa(*r), at + 1));
     }
@@ -272,22 +278,43 @@ pub fn hgvs_protein(change: &CodingChange) -> Option<String> {
     // with the alternative protein, both up to their stop.
     let r_rest = &ref_tail[prefix..];
     let a_rest = &alt_protein[prefix..];
+    let delta = length_change / 3;
+    let ref_stop = r_rest.iter().position(|&x| x == STOP);
+    let new_stop = a_rest
+        .iter()
+        .position(|&x| x == STOP)
+        .filter(|&j| ref_stop.is_none_or(|k| j as i64 != k as i64 + delta));
+    if let Some(j) = new_stop {
+        // A new stop ends the protein here: nonsense, or residues replaced
+        // up to the new stop.
+        if j == 0 {
+            return Some(format!("p.{}{}Ter", aa(r0), p));
+        }
+        if j < r_rest.len() && r_rest[j] != STOP {
+            let names = |s: &[u8]| s.iter().map(|&x| aa(x)).collect::<String>();
+            let del = &r_rest[..j.max(1)];
+            let range = if del.len() == 1 {
+                format!("{}{}", aa(del[0]), p)
+            } else {
+                format!(
+                    "{}{}_{}{}",
+                    aa(del[0]),
+                    p,
+                    aa(del[del.len() - 1]),
+                    p + del.len() - 1
+                )
+            };
+            return Some(format!("p.{range}delins{}", names(&a_rest[..=j])));
+        }
+    }
     let mut suffix = 0;
     while suffix < r_rest.len().min(a_rest.len())
         && r_rest[r_rest.len() - 1 - suffix] == a_rest[a_rest.len() - 1 - suffix]
     {
         suffix += 1;
     }
-    let mut del = r_rest[..r_rest.len() - suffix].to_vec();
-    let mut ins = a_rest[..a_rest.len() - suffix].to_vec();
-    // A new stop ends the protein: describe up to the stop only.
-    if let Some(i) = ins.iter().position(|&x| x == STOP) {
-        ins.truncate(i + 1);
-        if ins.len() == 1 {
-            return Some(format!("p.{}{}Ter", aa(r0), p));
-        }
-        del.truncate(ins.len().min(del.len()).max(1));
-    }
+    let del = r_rest[..r_rest.len() - suffix].to_vec();
+    let ins = a_rest[..a_rest.len() - suffix].to_vec();
     let start = p; // 1-based protein position of del[0] / insertion point + 1
     let names = |s: &[u8]| s.iter().map(|&x| aa(x)).collect::<String>();
     match (del.len(), ins.len()) {
@@ -296,7 +323,10 @@ pub fn hgvs_protein(change: &CodingChange) -> Option<String> {
             // Deletion; 3' rule: shift through repeated residues.
             let mut s = start - 1; // 0-based
             let n = del.len();
-            while s + n < ref_protein.len() && ref_protein[s + n] == ref_protein[s] && ref_protein[s + n] != STOP {
+            while s + n < ref_protein.len()
+                && ref_protein[s + n] == ref_protein[s]
+                && ref_protein[s + n] != STOP
+            {
                 s += 1;
             }
             Some(if n == 1 {
@@ -315,7 +345,10 @@ pub fn hgvs_protein(change: &CodingChange) -> Option<String> {
             // Insertion after 0-based residue `k`.
             let mut k = start.checked_sub(2)?;
             let mut inserted = ins.clone();
-            while k + 1 < ref_protein.len() && ref_protein[k + 1] == inserted[0] && ref_protein[k + 1] != STOP {
+            while k + 1 < ref_protein.len()
+                && ref_protein[k + 1] == inserted[0]
+                && ref_protein[k + 1] != STOP
+            {
                 inserted.rotate_left(1);
                 k += 1;
             }
@@ -325,7 +358,13 @@ pub fn hgvs_protein(change: &CodingChange) -> Option<String> {
                 return Some(if n == 1 {
                     format!("p.{}{}dup", aa(ref_protein[a]), a + 1)
                 } else {
-                    format!("p.{}{}_{}{}dup", aa(ref_protein[a]), a + 1, aa(ref_protein[k]), k + 1)
+                    format!(
+                        "p.{}{}_{}{}dup",
+                        aa(ref_protein[a]),
+                        a + 1,
+                        aa(ref_protein[k]),
+                        k + 1
+                    )
                 });
             }
             let next = *ref_protein.get(k + 1)?;

@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use noodles::vcf;
-use noodles::vcf::variant::record::info::field::Value as InfoValue;
 use noodles::vcf::variant::RecordBuf;
+use noodles::vcf::variant::record::info::field::Value as InfoValue;
 use variant_model::{GenomicAllele, OriginalRecord};
 use vcf_annotate::consequence::{AnnotateOptions, Annotator, ContigSource};
 use vcf_annotate::gene_model::{GeneModel, ReadOptions};
@@ -166,7 +166,11 @@ fn bcsq_matches_bcftools_expectations() {
     for gff in ["csq.gff3", "csq.chr.gff3"] {
         cases.insert(
             top.join(format!("csq.vcf#{gff}")),
-            (top.join(gff), top.join("csq.fa"), Some(top.join("csq.1.out"))),
+            (
+                top.join(gff),
+                top.join("csq.fa"),
+                Some(top.join("csq.1.out")),
+            ),
         );
     }
     for entry in std::fs::read_dir(&dir).unwrap() {
@@ -222,17 +226,21 @@ fn bcsq_matches_bcftools_expectations() {
         let mut out = annotator.annotate(case.records.clone()).unwrap();
         out.extend(annotator.finish().unwrap());
         for (site, exp, idx) in &case.expected {
-            let got: Vec<String> = idx
-                .iter()
-                .filter_map(|&i| out[i].bcsq.clone())
-                .collect();
-            let got = if got.is_empty() { ".".to_string() } else { got.join(",") };
+            let got: Vec<String> = idx.iter().filter_map(|&i| out[i].bcsq.clone()).collect();
+            let got = if got.is_empty() {
+                ".".to_string()
+            } else {
+                got.join(",")
+            };
             total += 1;
             if exp.iter().any(|e| key(&got) == key(e)) {
                 agree += 1;
             } else {
                 let rel = case_path.strip_prefix(&dir).unwrap().display().to_string();
-                println!("DIFF {rel}\t{site}\n  expected {}\n  got      {got}", exp.join(" OR "));
+                println!(
+                    "DIFF {rel}\t{site}\n  expected {}\n  got      {got}",
+                    exp.join(" OR ")
+                );
             }
         }
     }

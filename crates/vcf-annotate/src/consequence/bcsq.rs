@@ -19,9 +19,9 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use noodles::vcf::variant::record::samples::keys::key;
+use noodles::vcf::variant::record::samples::series::value::genotype::Phasing;
 use noodles::vcf::variant::record_buf::info::field::Value as InfoValue;
 use noodles::vcf::variant::record_buf::samples::sample::Value as SampleValue;
-use noodles::vcf::variant::record::samples::series::value::genotype::Phasing;
 use variant_model::Strand;
 use variant_model::protein::{GeneticCode, complement};
 
@@ -187,7 +187,9 @@ impl BTranscript {
                 if p < 0 {
                     b'N'
                 } else {
-                    contig.slice(p as u64 + 1, p as u64 + 1).map_or(b'N', |s| s[0])
+                    contig
+                        .slice(p as u64 + 1, p as u64 + 1)
+                        .map_or(b'N', |s| s[0])
                 }
             })
             .collect();
@@ -332,7 +334,6 @@ impl BTranscript {
         let b = (a as i64 + len.max(0)).min(self.reference.len() as i64) as usize;
         &self.reference[a..b]
     }
-
 
     fn nsref(&self) -> i64 {
         self.sref.len() as i64
@@ -673,7 +674,13 @@ fn contains_ci(haystack: &[u8], a: &[u8], b: &[u8], n: usize) -> bool {
     a[..la] == b[..lb]
 }
 
-fn splice_csq(trs: &[BTranscript], st: &mut Staging, s: &mut Splice, ex_beg: i64, ex_end: i64) -> SpliceResult {
+fn splice_csq(
+    trs: &[BTranscript],
+    st: &mut Staging,
+    s: &mut Splice,
+    ex_beg: i64,
+    ex_end: i64,
+) -> SpliceResult {
     let rlen1 = s.rlen - 1;
     let alen1 = s.alen - 1;
     let mut i = 0;
@@ -719,7 +726,13 @@ fn stage_splice(trs: &[BTranscript], st: &mut Staging, s: &Splice) {
     st.stage(trs, s.rec, s.tr.idx, s.csq, 1);
 }
 
-fn splice_csq_ins(trs: &[BTranscript], st: &mut Staging, s: &mut Splice, ex_beg: i64, ex_end: i64) -> SpliceResult {
+fn splice_csq_ins(
+    trs: &[BTranscript],
+    st: &mut Staging,
+    s: &mut Splice,
+    ex_beg: i64,
+    ex_end: i64,
+) -> SpliceResult {
     if s.tbeg != 0 || s.reference[0] != s.alt[0] {
         s.ref_beg = s.pos + s.tbeg - 1;
         s.ref_end = s.pos + s.rlen - s.tend;
@@ -888,7 +901,13 @@ fn shifted_del_synonymous(s: &Splice, ex_beg: i64, ex_end: i64) -> bool {
     }
 }
 
-fn splice_csq_del(trs: &[BTranscript], st: &mut Staging, s: &mut Splice, ex_beg: i64, ex_end: i64) -> SpliceResult {
+fn splice_csq_del(
+    trs: &[BTranscript],
+    st: &mut Staging,
+    s: &mut Splice,
+    ex_beg: i64,
+    ex_end: i64,
+) -> SpliceResult {
     let fwd = s.tr.fwd;
     if s.check_start && shifted_del_synonymous(s, ex_beg, ex_end) {
         s.csq |= START_RETAINED;
@@ -909,7 +928,9 @@ fn splice_csq_del(trs: &[BTranscript], st: &mut Staging, s: &mut Splice, ex_beg:
                 } else {
                     None
                 };
-                if s.ref_end >= ex_beg - N_SPLICE_REGION_INTRON && s.ref_beg < ex_beg - N_SPLICE_DONOR {
+                if s.ref_end >= ex_beg - N_SPLICE_REGION_INTRON
+                    && s.ref_beg < ex_beg - N_SPLICE_DONOR
+                {
                     s.csq |= SPLICE_REGION;
                     if let Some((r, a)) = &refalt {
                         if contains_ci(&[], r, a, N_SPLICE_REGION_INTRON as usize) {
@@ -959,7 +980,9 @@ fn splice_csq_del(trs: &[BTranscript], st: &mut Staging, s: &mut Splice, ex_beg:
                 } else {
                     None
                 };
-                if s.ref_beg < ex_end + N_SPLICE_REGION_INTRON && s.ref_end > ex_end + N_SPLICE_DONOR {
+                if s.ref_beg < ex_end + N_SPLICE_REGION_INTRON
+                    && s.ref_end > ex_end + N_SPLICE_DONOR
+                {
                     s.csq |= SPLICE_REGION;
                     if let Some((r, a)) = &refalt {
                         if contains_ci(&[], r, a, N_SPLICE_REGION_INTRON as usize) {
@@ -1026,9 +1049,14 @@ fn splice_csq_del(trs: &[BTranscript], st: &mut Staging, s: &mut Splice, ex_beg:
             s.alen -= s.tbeg + s.tend;
         }
         let tb = s.tbeg.max(0) as usize;
-        s.kref = s.reference[tb.min(s.reference.len())..(tb + s.rlen.max(0) as usize).min(s.reference.len())].to_vec();
-        s.kalt = s.alt[tb.min(s.alt.len())..(tb + s.alen.max(0) as usize).min(s.alt.len())].to_vec();
-        if (s.ref_beg + 1 < ex_beg && s.ref_end >= ex_beg) || (s.ref_beg + 1 < ex_end && s.ref_end >= ex_end) {
+        s.kref = s.reference
+            [tb.min(s.reference.len())..(tb + s.rlen.max(0) as usize).min(s.reference.len())]
+            .to_vec();
+        s.kalt =
+            s.alt[tb.min(s.alt.len())..(tb + s.alen.max(0) as usize).min(s.alt.len())].to_vec();
+        if (s.ref_beg + 1 < ex_beg && s.ref_end >= ex_beg)
+            || (s.ref_beg + 1 < ex_end && s.ref_end >= ex_end)
+        {
             s.csq |= if (s.ref_end - s.ref_beg) % 3 != 0 {
                 FRAMESHIFT
             } else {
@@ -1041,7 +1069,13 @@ fn splice_csq_del(trs: &[BTranscript], st: &mut Staging, s: &mut Splice, ex_beg:
     SpliceResult::Inside
 }
 
-fn splice_csq_mnp(trs: &[BTranscript], st: &mut Staging, s: &mut Splice, ex_beg: i64, ex_end: i64) -> SpliceResult {
+fn splice_csq_mnp(
+    trs: &[BTranscript],
+    st: &mut Staging,
+    s: &mut Splice,
+    ex_beg: i64,
+    ex_end: i64,
+) -> SpliceResult {
     if s.tbeg + s.tend == s.rlen {
         return SpliceResult::VarRef;
     }
@@ -1055,7 +1089,9 @@ fn splice_csq_mnp(trs: &[BTranscript], st: &mut Staging, s: &mut Splice, ex_beg:
                 csq = stage_utr(trs, st, s, s.ref_beg, ex_beg - 1, s.csq);
             }
             if csq == 0 {
-                if s.ref_end >= ex_beg - N_SPLICE_REGION_INTRON && s.ref_beg < ex_beg - N_SPLICE_DONOR {
+                if s.ref_end >= ex_beg - N_SPLICE_REGION_INTRON
+                    && s.ref_beg < ex_beg - N_SPLICE_DONOR
+                {
                     s.csq |= SPLICE_REGION;
                 }
                 if s.ref_end >= ex_beg - N_SPLICE_DONOR {
@@ -1080,7 +1116,9 @@ fn splice_csq_mnp(trs: &[BTranscript], st: &mut Staging, s: &mut Splice, ex_beg:
                 csq = stage_utr(trs, st, s, ex_end + 1, s.ref_end, s.csq);
             }
             if csq == 0 {
-                if s.ref_beg <= ex_end + N_SPLICE_REGION_INTRON && s.ref_end > ex_end + N_SPLICE_DONOR {
+                if s.ref_beg <= ex_end + N_SPLICE_REGION_INTRON
+                    && s.ref_end > ex_end + N_SPLICE_DONOR
+                {
                     s.csq |= SPLICE_REGION;
                 }
                 if s.ref_beg <= ex_end + N_SPLICE_DONOR {
@@ -1139,7 +1177,13 @@ fn splice_csq_mnp(trs: &[BTranscript], st: &mut Staging, s: &mut Splice, ex_beg:
 impl<'a> Engine<'a> {
     /// Applies a record to a transcript haplotype after `parent`
     /// (bcftools' `hap_init`).
-    fn hap_init(&mut self, parent: Option<&HapNode>, tr_idx: usize, cds_i: usize, rec: usize) -> HapInit {
+    fn hap_init(
+        &mut self,
+        parent: Option<&HapNode>,
+        tr_idx: usize,
+        cds_i: usize,
+        rec: usize,
+    ) -> HapInit {
         let r = &self.records[rec];
         let trs = &self.transcripts;
         let tr = &trs[tr_idx];
@@ -1151,10 +1195,18 @@ impl<'a> Engine<'a> {
         s.check_utr = true;
         let last = tr.cds.len() - 1;
         if !tr.trim5 {
-            s.check_start = if tr.fwd { cds.icds == 0 } else { cds.icds == last };
+            s.check_start = if tr.fwd {
+                cds.icds == 0
+            } else {
+                cds.icds == last
+            };
         }
         if !tr.trim3 {
-            s.check_stop = if tr.fwd { cds.icds == last } else { cds.icds == 0 };
+            s.check_stop = if tr.fwd {
+                cds.icds == last
+            } else {
+                cds.icds == 0
+            };
         }
         if s.check_start {
             // Do not check starts of incomplete CDS, those not starting with M.
@@ -1170,86 +1222,92 @@ impl<'a> Engine<'a> {
         }
         s.check_region_beg = cds.icds != 0;
         s.check_region_end = cds.icds != last;
-        let ret = splice_csq(trs, &mut self.staging, &mut s, cds.beg, cds.beg + cds.len - 1);
+        let ret = splice_csq(
+            trs,
+            &mut self.staging,
+            &mut s,
+            cds.beg,
+            cds.beg + cds.len - 1,
+        );
         hap_init_rest(parent, tr, cds, r, rec, ret, s)
     }
 }
 
 #[allow(clippy::too_many_arguments)]
-    fn hap_init_rest(
-        parent: Option<&HapNode>,
-        tr: &BTranscript,
-        cds: Cds,
-        r: &BRecord,
-        rec: usize,
-        ret: SpliceResult,
-        mut s: Splice,
-    ) -> HapInit {
-        if ret == SpliceResult::VarRef {
+fn hap_init_rest(
+    parent: Option<&HapNode>,
+    tr: &BTranscript,
+    cds: Cds,
+    r: &BRecord,
+    rec: usize,
+    ret: SpliceResult,
+    mut s: Splice,
+) -> HapInit {
+    if ret == SpliceResult::VarRef {
+        return HapInit::Silent;
+    }
+    if ret == SpliceResult::Outside || ret == SpliceResult::Overlap || s.csq == START_LOST {
+        if s.csq == 0 {
             return HapInit::Silent;
         }
-        if ret == SpliceResult::Outside || ret == SpliceResult::Overlap || s.csq == START_LOST {
-            if s.csq == 0 {
-                return HapInit::Silent;
-            }
-            return HapInit::Sss(s.csq);
-        }
-        if s.csq & SYNONYMOUS != 0 {
-            s.csq &= !SYNONYMOUS;
-        }
-        let mut dbeg = 0;
-        if s.ref_beg < cds.beg {
-            dbeg = cds.beg - s.ref_beg;
-            let l = (s.kref.len() as i64 - dbeg).max(0) as usize;
-            s.kref.truncate(l);
-            s.ref_beg = cds.beg;
-        }
-        let mut seq: Vec<u8> = Vec::new();
-        if let Some(p) = parent {
-            let mut i = p.icds;
-            if i != cds.icds {
-                let pc = tr.cds[i];
-                let len = pc.len - p.rbeg - p.rlen + pc.beg;
-                if len > 0 {
-                    seq.extend_from_slice(tr.ref_slice(p.rbeg + p.rlen, len));
-                }
-            }
-            i += 1;
-            while i < cds.icds {
-                seq.extend_from_slice(tr.ref_slice(tr.cds[i].beg, tr.cds[i].len));
-                i += 1;
-            }
-            if p.icds == cds.icds {
-                let len = s.ref_beg - p.rbeg - p.rlen;
-                if len < 0 {
-                    return HapInit::Overlapping;
-                }
+        return HapInit::Sss(s.csq);
+    }
+    if s.csq & SYNONYMOUS != 0 {
+        s.csq &= !SYNONYMOUS;
+    }
+    let mut dbeg = 0;
+    if s.ref_beg < cds.beg {
+        dbeg = cds.beg - s.ref_beg;
+        let l = (s.kref.len() as i64 - dbeg).max(0) as usize;
+        s.kref.truncate(l);
+        s.ref_beg = cds.beg;
+    }
+    let mut seq: Vec<u8> = Vec::new();
+    if let Some(p) = parent {
+        let mut i = p.icds;
+        if i != cds.icds {
+            let pc = tr.cds[i];
+            let len = pc.len - p.rbeg - p.rlen + pc.beg;
+            if len > 0 {
                 seq.extend_from_slice(tr.ref_slice(p.rbeg + p.rlen, len));
-            } else {
-                seq.extend_from_slice(tr.ref_slice(cds.beg, s.ref_beg - cds.beg));
             }
         }
-        let dbeg = (dbeg.max(0) as usize).min(s.kalt.len());
-        seq.extend_from_slice(&s.kalt[dbeg..]);
-        let mut node = HapNode {
-            rec,
-            ial: 1,
-            icds: cds.icds,
-            seq,
-            sbeg: cds.pos + (s.ref_beg - cds.beg),
-            rbeg: s.ref_beg,
-            rlen: s.kref.len() as i64,
-            dlen: r.alt.len() as i64 - r.rlen(),
-            var: r.var_string(),
-            csq: s.csq,
-        };
-        if node.rbeg + node.rlen > cds.beg + cds.len {
-            if node.csq == 0 {
-                node.csq |= CODING_SEQUENCE;
-            }
-            return HapInit::Sss(node.csq);
+        i += 1;
+        while i < cds.icds {
+            seq.extend_from_slice(tr.ref_slice(tr.cds[i].beg, tr.cds[i].len));
+            i += 1;
         }
-        HapInit::Added(node)
+        if p.icds == cds.icds {
+            let len = s.ref_beg - p.rbeg - p.rlen;
+            if len < 0 {
+                return HapInit::Overlapping;
+            }
+            seq.extend_from_slice(tr.ref_slice(p.rbeg + p.rlen, len));
+        } else {
+            seq.extend_from_slice(tr.ref_slice(cds.beg, s.ref_beg - cds.beg));
+        }
+    }
+    let dbeg = (dbeg.max(0) as usize).min(s.kalt.len());
+    seq.extend_from_slice(&s.kalt[dbeg..]);
+    let mut node = HapNode {
+        rec,
+        ial: 1,
+        icds: cds.icds,
+        seq,
+        sbeg: cds.pos + (s.ref_beg - cds.beg),
+        rbeg: s.ref_beg,
+        rlen: s.kref.len() as i64,
+        dlen: r.alt.len() as i64 - r.rlen(),
+        var: r.var_string(),
+        csq: s.csq,
+    };
+    if node.rbeg + node.rlen > cds.beg + cds.len {
+        if node.csq == 0 {
+            node.csq |= CODING_SEQUENCE;
+        }
+        return HapInit::Sss(node.csq);
+    }
+    HapInit::Added(node)
 }
 
 /// bcftools' `cds_translate`: translates `seq` (a stretch of the
@@ -1479,10 +1537,21 @@ impl<'a> Engine<'a> {
                     fill = false;
                     &[]
                 };
-                let tseq = cds_translate(code, &sref, alt_part, sseq_m, icur, rbeg, rend, true, fill);
+                let tseq =
+                    cds_translate(code, &sref, alt_part, sseq_m, icur, rbeg, rend, true, fill);
                 let ra = (PAD + rbeg).clamp(0, sref.len() as i64) as usize;
                 let re = (PAD + rend_of(i)).clamp(ra as i64, sref.len() as i64) as usize;
-                let tref = cds_translate(code, &sref, &sref[ra..re], nsref - 2 * PAD, rbeg, rbeg, rend, true, fill);
+                let tref = cds_translate(
+                    code,
+                    &sref,
+                    &sref[ra..re],
+                    nsref - 2 * PAD,
+                    rbeg,
+                    rbeg,
+                    rend,
+                    true,
+                    fill,
+                );
                 segments.push((b, i, dlen, indel, tref, tseq));
                 ibeg = None;
                 dlen = 0;
@@ -1532,10 +1601,21 @@ impl<'a> Engine<'a> {
                     fill = false;
                     &[]
                 };
-                let tseq = cds_translate(code, &sref, alt_part, sseq_m, icur, rbeg, rend, false, fill);
+                let tseq =
+                    cds_translate(code, &sref, alt_part, sseq_m, icur, rbeg, rend, false, fill);
                 let ra = (PAD + rbeg).clamp(0, sref.len() as i64) as usize;
                 let re = (PAD + rend_of(b)).clamp(ra as i64, sref.len() as i64) as usize;
-                let tref = cds_translate(code, &sref, &sref[ra..re], nsref - 2 * PAD, rbeg, rbeg, rend, false, fill);
+                let tref = cds_translate(
+                    code,
+                    &sref,
+                    &sref[ra..re],
+                    nsref - 2 * PAD,
+                    rbeg,
+                    rbeg,
+                    rend,
+                    false,
+                    fill,
+                );
                 segments.push((i, b, dlen, indel, tref, tseq));
                 ibeg = None;
                 dlen = 0;
@@ -1795,7 +1875,9 @@ impl<'a> Engine<'a> {
         for tr in trs.iter().filter(|t| !t.cds.is_empty()) {
             // Exons are found with their splice region (8 intron bases)
             // included, as bcftools indexes them.
-            let near = |e: &&(i64, i64)| e.0 - N_SPLICE_REGION_INTRON <= b && e.1 + N_SPLICE_REGION_INTRON >= a;
+            let near = |e: &&(i64, i64)| {
+                e.0 - N_SPLICE_REGION_INTRON <= b && e.1 + N_SPLICE_REGION_INTRON >= a
+            };
             for &(eb, ee) in tr.exons.iter().filter(near) {
                 let mut s = Splice::new(tr, rec, r);
                 s.check_acceptor = true;
@@ -1826,9 +1908,17 @@ impl<'a> Engine<'a> {
         let (a, b) = (r.pos + 1, r.pos + 1);
         let mut hit = false;
         for tr in trs {
-            for c in tr.cds.iter().filter(|c| c.len > 0 && c.beg <= b && c.beg + c.len - 1 >= a) {
+            for c in tr
+                .cds
+                .iter()
+                .filter(|c| c.len > 0 && c.beg <= b && c.beg + c.len - 1 >= a)
+            {
                 let _ = c;
-                let kind = if tr.coding { CODING_SEQUENCE } else { NON_CODING } | ELONGATION;
+                let kind = if tr.coding {
+                    CODING_SEQUENCE
+                } else {
+                    NON_CODING
+                } | ELONGATION;
                 self.staging.stage(trs, rec, tr.idx, kind, 1);
                 hit = true;
             }
@@ -1839,7 +1929,9 @@ impl<'a> Engine<'a> {
             }
         }
         for tr in trs.iter().filter(|t| !t.cds.is_empty()) {
-            let near = |e: &&(i64, i64)| e.0 - N_SPLICE_REGION_INTRON <= b && e.1 + N_SPLICE_REGION_INTRON >= a;
+            let near = |e: &&(i64, i64)| {
+                e.0 - N_SPLICE_REGION_INTRON <= b && e.1 + N_SPLICE_REGION_INTRON >= a
+            };
             for &(eb, ee) in tr.exons.iter().filter(near) {
                 let mut s = Splice::new(tr, rec, r);
                 s.check_acceptor = true;
@@ -1895,7 +1987,10 @@ fn haplotypes_of(record: &NormalisedRecord, n_samples: usize) -> Option<Vec<usiz
             continue;
         };
         let alleles: Vec<_> = gt.as_ref().to_vec();
-        let phased = alleles.iter().skip(1).all(|a| a.phasing() == Phasing::Phased);
+        let phased = alleles
+            .iter()
+            .skip(1)
+            .all(|a| a.phasing() == Phasing::Phased);
         let alt: Vec<bool> = alleles.iter().map(|a| a.position() == Some(1)).collect();
         let is_het = alt.iter().any(|&x| x) && !alt.iter().all(|&x| x);
         if alleles.len() > 2 {
@@ -1986,7 +2081,12 @@ pub fn annotate_block(
         return out;
     }
     let lo = records.iter().map(|r| r.pos).min().unwrap_or(0).max(0) as u64 + 1;
-    let hi = records.iter().map(|r| r.pos + r.rlen() + 1).max().unwrap_or(0) as u64 + 1;
+    let hi = records
+        .iter()
+        .map(|r| r.pos + r.rlen() + 1)
+        .max()
+        .unwrap_or(0) as u64
+        + 1;
     let mut seen = HashSet::new();
     let mut transcripts = Vec::new();
     for tr in model.overlapping(&chrom, lo, hi, 1) {
@@ -2079,7 +2179,8 @@ fn format_vcsq(transcripts: &[BTranscript], records: &[BRecord], v: &Vcsq) -> St
     }
     s.push('|');
     s.push_str(&tr.biotype);
-    let prn_strand = kind & COMPOUND != 0 && kind & (SPLICE_ACCEPTOR | SPLICE_DONOR | SPLICE_REGION) == 0;
+    let prn_strand =
+        kind & COMPOUND != 0 && kind & (SPLICE_ACCEPTOR | SPLICE_DONOR | SPLICE_REGION) == 0;
     let vstr = v.vstr.as_deref().unwrap_or("");
     if prn_strand || !vstr.is_empty() {
         s.push_str(if tr.fwd { "|+" } else { "|-" });

@@ -207,9 +207,12 @@ impl Annotator {
             let consequences = match Variant::from_allele(&record.allele) {
                 Some(v) => {
                     let contig = self.contig(&record.allele.chrom, record.line)?;
-                    let transcripts =
-                        self.model
-                            .overlapping(&record.allele.chrom, v.start.min(v.end), v.end.max(v.start), flank);
+                    let transcripts = self.model.overlapping(
+                        &record.allele.chrom,
+                        v.start.min(v.end),
+                        v.end.max(v.start),
+                        flank,
+                    );
                     let mut entries = Vec::new();
                     let mut used = Vec::new();
                     for tr in transcripts {
@@ -276,12 +279,16 @@ pub struct BlockCache {
 }
 
 impl BlockCache {
-    pub fn get(&mut self, tr: &Arc<Transcript>, contig: &Arc<ContigSequence>) -> Arc<TranscriptSeq> {
+    pub fn get(
+        &mut self,
+        tr: &Arc<Transcript>,
+        contig: &Arc<ContigSequence>,
+    ) -> Arc<TranscriptSeq> {
         let key = format!("{}\t{}", tr.id, tr.chrom);
         Arc::clone(
-            self.transcripts
-                .entry(key)
-                .or_insert_with(|| Arc::new(TranscriptSeq::new(Arc::clone(tr), Arc::clone(contig)))),
+            self.transcripts.entry(key).or_insert_with(|| {
+                Arc::new(TranscriptSeq::new(Arc::clone(tr), Arc::clone(contig)))
+            }),
         )
     }
 }
@@ -295,14 +302,22 @@ pub fn vep_allele(allele: &GenomicAllele) -> String {
     }
     if !r.is_empty() && !a.is_empty() && r[0] == a[0] && (r.len() != a.len() || r.len() > 1) {
         let rest = &allele.alt_allele[1..];
-        return if rest.is_empty() { "-".into() } else { rest.to_string() };
+        return if rest.is_empty() {
+            "-".into()
+        } else {
+            rest.to_string()
+        };
     }
     allele.alt_allele.clone()
 }
 
 /// Flags one consequence per allele by the pick order; an intergenic
 /// entry (the only one when no transcript is near) is picked itself.
-fn pick_entry(entries: &mut [TranscriptConsequence], transcripts: &[Arc<Transcript>], order: &PickOrder) {
+fn pick_entry(
+    entries: &mut [TranscriptConsequence],
+    transcripts: &[Arc<Transcript>],
+    order: &PickOrder,
+) {
     if transcripts.is_empty() {
         if let Some(first) = entries.first_mut() {
             first.pick = true;

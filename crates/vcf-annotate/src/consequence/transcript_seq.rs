@@ -81,7 +81,8 @@ impl Coding {
     /// CDS position (1-based, counting the padding) of a cDNA position
     /// inside the CDS.
     pub fn cds_pos(&self, cdna: u64) -> Option<u64> {
-        (cdna >= self.cds_start && cdna <= self.cds_end).then(|| cdna - self.cds_start + 1 + self.pad)
+        (cdna >= self.cds_start && cdna <= self.cds_end)
+            .then(|| cdna - self.cds_start + 1 + self.pad)
     }
 
     /// Length of the CDS including the padding.
@@ -361,6 +362,7 @@ pub(crate) mod tests {
             cds_start_nf: false,
             cds_end_nf: false,
             source: TranscriptSource::Ensembl,
+            exception: None,
         }
     }
 
@@ -375,12 +377,7 @@ pub(crate) mod tests {
     fn maps_positions_on_the_forward_strand() {
         //            1234567890123456789012345
         let seq = "AAATGGCCGTTTTTTTTAGGTAAAT";
-        let tr = transcript(
-            "T",
-            Strand::Forward,
-            &[(3, 9), (18, 24)],
-            Some((3, 23)),
-        );
+        let tr = transcript("T", Strand::Forward, &[(3, 9), (18, 24)], Some((3, 23)));
         let ts = TranscriptSeq::new(Arc::new(tr), contig("1", seq));
         assert_eq!(ts.cdna, b"ATGGCCGAGGTAAA".to_vec());
         assert_eq!(ts.map(3), TxPos::Exon { cdna: 1, exon: 0 });

@@ -135,21 +135,33 @@ fn codon_change(ts: &TranscriptSeq, first: u64, last: u64, alt: &[u8]) -> Option
         // Insertion between `last` and `first`.
         if last % 3 == 0 {
             let k = last / 3;
-            (last, last, PositionRange {
-                start: Some(k as u64),
-                end: Some(k as u64 + 1),
-            })
+            (
+                last,
+                last,
+                PositionRange {
+                    start: Some(k as u64),
+                    end: Some(k as u64 + 1),
+                },
+            )
         } else {
             let k = (last - 1) / 3;
-            (k * 3, (k * 3 + 3).min(len), PositionRange::single(k as u64 + 1))
+            (
+                k * 3,
+                (k * 3 + 3).min(len),
+                PositionRange::single(k as u64 + 1),
+            )
         }
     } else {
         let k1 = (first - 1) / 3;
         let k2 = (last - 1) / 3;
-        (k1 * 3, (k2 * 3 + 3).min(len), PositionRange {
-            start: Some(k1 as u64 + 1),
-            end: Some(k2 as u64 + 1),
-        })
+        (
+            k1 * 3,
+            (k2 * 3 + 3).min(len),
+            PositionRange {
+                start: Some(k1 as u64 + 1),
+                end: Some(k2 as u64 + 1),
+            },
+        )
     };
     let ref_codons = cds[lo..hi].to_vec();
     let before = &cds[lo..first - 1];
@@ -160,7 +172,12 @@ fn codon_change(ts: &TranscriptSeq, first: u64, last: u64, alt: &[u8]) -> Option
     let changed_ref = &cds[first - 1..last.max(first - 1)];
     let codons_text = format!(
         "{}/{}",
-        dash_if_empty(format!("{}{}{}", lower(before), upper(changed_ref), lower(after))),
+        dash_if_empty(format!(
+            "{}{}{}",
+            lower(before),
+            upper(changed_ref),
+            lower(after)
+        )),
         dash_if_empty(format!("{}{}{}", lower(before), upper(alt), lower(after)))
     );
     let touches_start = lo == 0 && !(first > last && last == 0);
@@ -204,10 +221,9 @@ fn coding_terms(ts: &TranscriptSeq, change: &CodonChange, length_change: i64) ->
         && !ts.tr.cds_start_nf
         && coding.pad == 0
         && coding.protein.first() == Some(&b'M');
-    let start_kept = change
-        .new_start_codon
-        .as_ref()
-        .is_some_and(|c| coding.code.translate_codon(c) == b'M' || c.as_slice() == &coding.cds[..3]);
+    let start_kept = change.new_start_codon.as_ref().is_some_and(|c| {
+        coding.code.translate_codon(c) == b'M' || c.as_slice() == &coding.cds[..3]
+    });
     if length_change % 3 != 0 {
         terms.push(SoTerm::FrameshiftVariant);
         if alt_stop && !ref_stop {
@@ -329,8 +345,7 @@ pub fn transcript_consequence(
     if fx.polypyrimidine {
         terms.push(SoTerm::SplicePolypyrimidineTractVariant);
     }
-    if fx.splice_region && !fx.donor && !fx.acceptor && !fx.donor_5th_base && !fx.donor_region
-    {
+    if fx.splice_region && !fx.donor && !fx.acceptor && !fx.donor_5th_base && !fx.donor_region {
         terms.push(SoTerm::SpliceRegionVariant);
     }
     if fx.intronic {
@@ -368,7 +383,8 @@ pub fn transcript_consequence(
         (v.end, v.start)
     };
     let (p5, p3) = (ts.map(g5), ts.map(g3));
-    let same_exon = matches!((p5, p3), (TxPos::Exon { exon: a, .. }, TxPos::Exon { exon: b, .. }) if a == b);
+    let same_exon =
+        matches!((p5, p3), (TxPos::Exon { exon: a, .. }, TxPos::Exon { exon: b, .. }) if a == b);
     let (c5, c3) = (p5.cdna(), p3.cdna());
     if !touched.is_empty() && (c5.is_some() || c3.is_some()) {
         c.cdna_position = Some(PositionRange { start: c5, end: c3 });
@@ -406,13 +422,22 @@ pub fn transcript_consequence(
                 // For an insertion `a`/`b` are the flanking bases.
                 let in_cds = same_exon && a >= coding.cds_start && b <= coding.cds_end;
                 let (in_utr5, in_utr3) = if v.is_insertion() {
-                    (same_exon && b <= coding.cds_start, same_exon && a >= coding.cds_end)
+                    (
+                        same_exon && b <= coding.cds_start,
+                        same_exon && a >= coding.cds_end,
+                    )
                 } else {
-                    (same_exon && b < coding.cds_start, same_exon && a > coding.cds_end)
+                    (
+                        same_exon && b < coding.cds_start,
+                        same_exon && a > coding.cds_end,
+                    )
                 };
                 if in_cds {
                     let (first, last) = if v.is_insertion() {
-                        (coding.cds_pos(b).unwrap_or(0), coding.cds_pos(a).unwrap_or(0))
+                        (
+                            coding.cds_pos(b).unwrap_or(0),
+                            coding.cds_pos(a).unwrap_or(0),
+                        )
                     } else {
                         (cds5.unwrap_or(0), cds3.unwrap_or(0))
                     };
@@ -510,7 +535,11 @@ pub fn transcript_consequence(
         if let Some((text, moved)) = hgvs_transcript(ts, v) {
             c.hgvsc = Some(format!("{}:{}", tr.versioned_id(), text));
             if moved > 0 {
-                c.hgvs_offset = Some(if forward { moved as i64 } else { -(moved as i64) });
+                c.hgvs_offset = Some(if forward {
+                    moved as i64
+                } else {
+                    -(moved as i64)
+                });
             }
         }
     }
@@ -554,4 +583,402 @@ fn finish(mut c: TranscriptConsequence) -> TranscriptConsequence {
     c.consequences.dedup();
     c.impact = c.most_severe().map(SoTerm::impact);
     c
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use variant_model::Strand;
+    use variant_model::protein::reverse_complement;
+
+    use super::*;
+    use crate::consequence::transcript_seq::tests::{contig, transcript};
+
+    // A 200 bp contig with one forward transcript of three exons:
+    //   exon 1  11..30  (5' UTR 11..20, CDS 21..30)
+    //   intron  31..60  (GTAAGT...TTAG)
+    //   exon 2  61..75  (CDS)
+    //   intron  76..105
+    //   exon 3 106..140 (CDS 106..125 ending in TAA, 3' UTR 126..140)
+    // CDS: ATG GCC AAA GGG TTT CCC AAA GAG CTG CTG CTG ACC GGA TGG TAA
+    //      M   A   K   G   F   P   K   E   L   L   L   T   G   W   *
+    const LEN: u64 = 200;
+
+    fn forward_sequence() -> String {
+        let intron = format!("GTAAGT{}TTAG", "T".repeat(20));
+        let mut s = String::new();
+        s.push_str("ACGTACGTAC"); // 1..10
+        s.push_str("CCCAGCCACC"); // 11..20 5' UTR
+        s.push_str("ATGGCCAAAG"); // 21..30
+        s.push_str(&intron); // 31..60
+        s.push_str("GGTTTCCCAAAGAGC"); // 61..75
+        s.push_str(&intron); // 76..105
+        s.push_str("TGCTGCTGACCGGATGGTAA"); // 106..125
+        s.push_str("GCGCGCATTTAAAGC"); // 126..140 3' UTR
+        while (s.len() as u64) < LEN {
+            s.push_str("GATC");
+        }
+        s.truncate(LEN as usize);
+        s
+    }
+
+    struct Fixture {
+        forward: TranscriptSeq,
+        reverse: TranscriptSeq,
+    }
+
+    fn fixture() -> Fixture {
+        let seq = forward_sequence();
+        let fwd = transcript(
+            "TF",
+            Strand::Forward,
+            &[(11, 30), (61, 75), (106, 140)],
+            Some((21, 125)),
+        );
+        let rev_seq = String::from_utf8(reverse_complement(seq.as_bytes())).unwrap();
+        let m = |p: u64| LEN + 1 - p;
+        let rev = transcript(
+            "TR",
+            Strand::Reverse,
+            &[(m(140), m(106)), (m(75), m(61)), (m(30), m(11))],
+            Some((m(125), m(21))),
+        );
+        Fixture {
+            forward: TranscriptSeq::new(Arc::new(fwd), contig("1", &seq)),
+            reverse: TranscriptSeq::new(Arc::new(rev), contig("1", &rev_seq)),
+        }
+    }
+
+    const FLANKS: Flanks = Flanks {
+        upstream: 5000,
+        downstream: 5000,
+    };
+
+    /// Annotates a VCF-style allele given in forward-transcript coordinates
+    /// on both the forward transcript and its mirror image on the reverse
+    /// strand, checks both agree, and returns the forward result.
+    fn both(pos: u64, reference: &str, alt: &str) -> TranscriptConsequence {
+        both_strands(pos, reference, alt, true)
+    }
+
+    /// `same_terms = false` for indels in repeats: the mirrored allele is
+    /// then a different (equally valid) placement, and VEP-style terms
+    /// depend on the placement; HGVS does not.
+    fn both_strands(
+        pos: u64,
+        reference: &str,
+        alt: &str,
+        same_terms: bool,
+    ) -> TranscriptConsequence {
+        let f = fixture();
+        let v = Variant::from_parts(pos, reference.as_bytes(), alt.as_bytes()).unwrap();
+        let fwd = transcript_consequence(&f.forward, &v, FLANKS).unwrap();
+        // Mirror: same bases reverse-complemented, VCF padding base on the
+        // left again (so indels are re-anchored).
+        let end = pos + reference.len() as u64 - 1;
+        let rc = |s: &str| String::from_utf8(reverse_complement(s.as_bytes())).unwrap();
+        let (mpos, mref, malt) =
+            if reference.len() != alt.len() && reference.as_bytes()[0] == alt.as_bytes()[0] {
+                // Drop the left anchor, mirror, re-anchor on the new left base.
+                let r = &reference[1..];
+                let a = &alt[1..];
+                let mpos = LEN + 1 - end - 1;
+                let anchor = f.reverse.base(mpos) as char;
+                (
+                    mpos,
+                    format!("{anchor}{}", rc(r)),
+                    format!("{anchor}{}", rc(a)),
+                )
+            } else {
+                (LEN + 1 - end, rc(reference), rc(alt))
+            };
+        let mv = Variant::from_parts(mpos, mref.as_bytes(), malt.as_bytes()).unwrap();
+        let rev = transcript_consequence(&f.reverse, &mv, FLANKS).unwrap();
+        if same_terms {
+            assert_eq!(
+                fwd.consequences, rev.consequences,
+                "terms differ between strands"
+            );
+            assert_eq!(fwd.amino_acids, rev.amino_acids);
+            assert_eq!(fwd.codons, rev.codons);
+            assert_eq!(fwd.cdna_position, rev.cdna_position);
+            assert_eq!(fwd.cds_position, rev.cds_position);
+            assert_eq!(fwd.protein_position, rev.protein_position);
+        }
+        let strip =
+            |h: &Option<String>| h.as_ref().map(|h| h.split_once(':').unwrap().1.to_string());
+        assert_eq!(
+            strip(&fwd.hgvsc),
+            strip(&rev.hgvsc),
+            "HGVSc differs between strands"
+        );
+        assert_eq!(
+            strip(&fwd.hgvsp),
+            strip(&rev.hgvsp),
+            "HGVSp differs between strands"
+        );
+        fwd
+    }
+
+    fn terms(c: &TranscriptConsequence) -> Vec<&'static str> {
+        c.consequences.iter().map(|t| t.as_str()).collect()
+    }
+
+    fn hgvsc(c: &TranscriptConsequence) -> &str {
+        c.hgvsc.as_deref().unwrap().split_once(':').unwrap().1
+    }
+
+    fn hgvsp(c: &TranscriptConsequence) -> &str {
+        c.hgvsp.as_deref().unwrap().split_once(':').unwrap().1
+    }
+
+    #[test]
+    fn fixture_translates() {
+        let f = fixture();
+        assert_eq!(
+            f.forward.coding.as_ref().unwrap().protein,
+            b"MAKGFPKELLLTGW*"
+        );
+        assert_eq!(
+            f.reverse.coding.as_ref().unwrap().protein,
+            b"MAKGFPKELLLTGW*"
+        );
+    }
+
+    #[test]
+    fn missense() {
+        let c = both(25, "C", "A");
+        assert_eq!(terms(&c), ["missense_variant"]);
+        assert_eq!(c.impact, Some(variant_model::Impact::Moderate));
+        assert_eq!(c.amino_acids.as_deref(), Some("A/D"));
+        assert_eq!(c.codons.as_deref(), Some("gCc/gAc"));
+        assert_eq!(c.cdna_position.unwrap().to_vep(), "15");
+        assert_eq!(c.cds_position.unwrap().to_vep(), "5");
+        assert_eq!(c.protein_position.unwrap().to_vep(), "2");
+        assert_eq!(c.exon.unwrap().to_vep(), "1/3");
+        assert_eq!(hgvsc(&c), "c.5C>A");
+        assert_eq!(hgvsp(&c), "p.Ala2Asp");
+        assert_eq!(c.hgvsp.as_deref(), Some("P_TF.1:p.Ala2Asp"));
+        assert_eq!(c.feature.as_deref(), Some("TF.1"));
+    }
+
+    #[test]
+    fn synonymous() {
+        let c = both(26, "C", "T");
+        assert_eq!(terms(&c), ["synonymous_variant"]);
+        assert_eq!(c.amino_acids.as_deref(), Some("A"));
+        assert_eq!(hgvsp(&c), "p.Ala2=");
+    }
+
+    #[test]
+    fn stop_gained() {
+        let c = both(27, "A", "T");
+        assert_eq!(terms(&c), ["stop_gained"]);
+        assert_eq!(c.amino_acids.as_deref(), Some("K/*"));
+        assert_eq!(hgvsp(&c), "p.Lys3Ter");
+    }
+
+    #[test]
+    fn start_lost() {
+        let c = both(22, "T", "C");
+        assert_eq!(terms(&c), ["start_lost"]);
+        assert_eq!(hgvsp(&c), "p.Met1?");
+        assert_eq!(hgvsc(&c), "c.2T>C");
+    }
+
+    #[test]
+    fn stop_lost_extends_into_the_utr() {
+        let c = both(123, "T", "C");
+        assert_eq!(terms(&c), ["stop_lost"]);
+        assert_eq!(c.amino_acids.as_deref(), Some("*/Q"));
+        // 3' UTR GCG CGC ATT TAA: Ala Arg Ile Ter.
+        assert_eq!(hgvsp(&c), "p.Ter15GlnextTer4");
+    }
+
+    #[test]
+    fn stop_retained() {
+        let c = both(125, "A", "G");
+        assert_eq!(terms(&c), ["stop_retained_variant"]);
+        assert_eq!(hgvsp(&c), "p.Ter15=");
+    }
+
+    #[test]
+    fn frameshift_is_shifted_3prime_with_ter_position() {
+        // Deleting one A of AAA (CDS 7-9), VCF left-aligned at 26.
+        let c = both_strands(26, "CA", "C", false);
+        assert_eq!(terms(&c), ["frameshift_variant"]);
+        assert_eq!(hgvsc(&c), "c.9del");
+        assert_eq!(c.hgvs_offset.map(i64::abs), Some(2));
+        // ...AAG GGT TTC CCA AAG AGC TGC TGC TGA: Glu8 becomes Ser, stop at 4.
+        assert_eq!(hgvsp(&c), "p.Glu8SerfsTer4");
+        assert_eq!(c.impact, Some(variant_model::Impact::High));
+    }
+
+    #[test]
+    fn inframe_deletion() {
+        // Touches the first three bases of exon 2: also splice region.
+        let c = both(62, "GTTT", "G");
+        assert_eq!(terms(&c), ["inframe_deletion", "splice_region_variant"]);
+        assert_eq!(hgvsc(&c), "c.13_15del");
+        assert_eq!(hgvsp(&c), "p.Phe5del");
+        assert_eq!(c.amino_acids.as_deref(), Some("F/-"));
+    }
+
+    #[test]
+    fn duplication_rather_than_insertion() {
+        // CCC inserted next to CCC (CDS 16-18).
+        let c = both_strands(65, "T", "TCCC", false);
+        assert_eq!(terms(&c), ["inframe_insertion"]);
+        // Between codons 5 and 6 as written; described after the shift.
+        assert_eq!(c.amino_acids.as_deref(), Some("-/P"));
+        assert_eq!(c.codons.as_deref(), Some("-/CCC"));
+        assert_eq!(hgvsc(&c), "c.16_18dup");
+        assert_eq!(hgvsp(&c), "p.Pro6dup");
+    }
+
+    #[test]
+    fn plain_insertion() {
+        // AAC inserted between CDS 12 and 13 (G|T), in the first three
+        // bases of exon 2.
+        let c = both(62, "G", "GAAC");
+        assert_eq!(terms(&c), ["inframe_insertion", "splice_region_variant"]);
+        assert_eq!(c.codons.as_deref(), Some("-/AAC"));
+        assert_eq!(hgvsc(&c), "c.12_13insAAC");
+        assert_eq!(hgvsp(&c), "p.Gly4_Phe5insAsn");
+        assert_eq!(c.protein_position.unwrap().to_vep(), "4-5");
+    }
+
+    #[test]
+    fn splice_sites_and_intron_offsets() {
+        let donor = both(31, "G", "A");
+        assert_eq!(terms(&donor), ["splice_donor_variant"]);
+        assert_eq!(hgvsc(&donor), "c.10+1G>A");
+        assert_eq!(donor.intron.unwrap().to_vep(), "1/2");
+        assert!(donor.exon.is_none());
+        let region = both(33, "A", "C");
+        assert_eq!(
+            terms(&region),
+            ["splice_donor_region_variant", "intron_variant"]
+        );
+        assert_eq!(hgvsc(&region), "c.10+3A>C");
+        let fifth = both(35, "G", "A");
+        assert_eq!(
+            terms(&fifth),
+            ["splice_donor_5th_base_variant", "intron_variant"]
+        );
+        let deep = both(40, "T", "C");
+        assert_eq!(terms(&deep), ["intron_variant"]);
+        assert_eq!(hgvsc(&deep), "c.10+10T>C");
+        let acceptor = both(60, "G", "A");
+        assert_eq!(terms(&acceptor), ["splice_acceptor_variant"]);
+        assert_eq!(hgvsc(&acceptor), "c.11-1G>A");
+        let polypyrimidine = both(55, "T", "C");
+        assert_eq!(
+            terms(&polypyrimidine),
+            [
+                "splice_region_variant",
+                "splice_polypyrimidine_tract_variant",
+                "intron_variant"
+            ]
+        );
+        assert_eq!(hgvsc(&polypyrimidine), "c.11-6T>C");
+        let exonic = both(30, "G", "C");
+        assert_eq!(
+            terms(&exonic),
+            ["missense_variant", "splice_region_variant"]
+        );
+    }
+
+    #[test]
+    fn utrs_and_flanks() {
+        let utr5 = both(15, "G", "A");
+        assert_eq!(terms(&utr5), ["5_prime_UTR_variant"]);
+        assert_eq!(hgvsc(&utr5), "c.-6G>A");
+        assert!(utr5.hgvsp.is_none() && utr5.cds_position.is_none());
+        let utr3 = both(130, "G", "A");
+        assert_eq!(terms(&utr3), ["3_prime_UTR_variant"]);
+        assert_eq!(hgvsc(&utr3), "c.*5G>A");
+        let f = fixture();
+        let up = Variant::from_parts(5, b"A", b"G").unwrap();
+        let c = transcript_consequence(&f.forward, &up, FLANKS).unwrap();
+        assert_eq!(terms(&c), ["upstream_gene_variant"]);
+        assert_eq!(c.distance, Some(6));
+        assert!(c.hgvsc.is_none());
+        let down = Variant::from_parts(150, b"T", b"G").unwrap();
+        let c = transcript_consequence(&f.forward, &down, FLANKS).unwrap();
+        assert_eq!(terms(&c), ["downstream_gene_variant"]);
+        let near = Flanks {
+            upstream: 3,
+            downstream: 3,
+        };
+        assert!(transcript_consequence(&f.forward, &up, near).is_none());
+        // The mirror image: upstream is on the right.
+        let up_rev = Variant::from_parts(LEN + 1 - 5, b"T", b"C").unwrap();
+        let c = transcript_consequence(&f.reverse, &up_rev, FLANKS).unwrap();
+        assert_eq!(terms(&c), ["upstream_gene_variant"]);
+        assert_eq!(c.strand, Some(Strand::Reverse));
+    }
+
+    #[test]
+    fn mitochondrial_code_reads_tga_as_trp() {
+        // TGG (Trp) -> TGA: a stop in the standard code, Trp in MT.
+        let seq = "ATGTGGTAA";
+        for (chrom, expected) in [("MT", "synonymous_variant"), ("1", "stop_gained")] {
+            let mut tr = transcript("M", Strand::Forward, &[(1, 9)], Some((1, 9)));
+            tr.chrom = chrom.into();
+            let ts = TranscriptSeq::new(Arc::new(tr), contig(chrom, seq));
+            let v = Variant::from_parts(6, b"G", b"A").unwrap();
+            let c = transcript_consequence(&ts, &v, FLANKS).unwrap();
+            assert_eq!(terms(&c), [expected], "{chrom}");
+        }
+    }
+
+    #[test]
+    fn incomplete_terminal_codon() {
+        // CDS of 8 bases with no stop (cds_end_NF): ATG GCC AA.
+        let seq = "ATGGCCAAGGG";
+        let mut tr = transcript("I", Strand::Forward, &[(1, 11)], Some((1, 8)));
+        tr.cds_end_nf = true;
+        let ts = TranscriptSeq::new(Arc::new(tr), contig("1", seq));
+        let v = Variant::from_parts(8, b"A", b"G").unwrap();
+        let c = transcript_consequence(&ts, &v, FLANKS).unwrap();
+        assert_eq!(
+            terms(&c),
+            [
+                "incomplete_terminal_codon_variant",
+                "coding_sequence_variant"
+            ]
+        );
+        assert_eq!(c.flags, ["cds_end_NF"]);
+    }
+
+    #[test]
+    fn non_coding_transcript() {
+        let seq = forward_sequence();
+        let tr = transcript("N", Strand::Forward, &[(11, 30), (61, 75)], None);
+        let ts = TranscriptSeq::new(Arc::new(tr), contig("1", &seq));
+        let exonic = Variant::from_parts(15, b"G", b"A").unwrap();
+        let c = transcript_consequence(&ts, &exonic, FLANKS).unwrap();
+        assert_eq!(terms(&c), ["non_coding_transcript_exon_variant"]);
+        assert_eq!(hgvsc(&c), "n.5G>A");
+        let intronic = Variant::from_parts(40, b"T", b"C").unwrap();
+        let c = transcript_consequence(&ts, &intronic, FLANKS).unwrap();
+        assert_eq!(
+            terms(&c),
+            ["intron_variant", "non_coding_transcript_variant"]
+        );
+        assert_eq!(hgvsc(&c), "n.20+10T>C");
+    }
+
+    #[test]
+    fn transcript_ablation() {
+        let seq = forward_sequence();
+        let tr = transcript("S", Strand::Forward, &[(20, 30)], None);
+        let ts = TranscriptSeq::new(Arc::new(tr), contig("1", &seq));
+        let reference = &seq[17..32];
+        let v = Variant::from_parts(18, reference.as_bytes(), &reference.as_bytes()[..1]).unwrap();
+        let c = transcript_consequence(&ts, &v, FLANKS).unwrap();
+        assert_eq!(terms(&c), ["transcript_ablation"]);
+    }
 }
