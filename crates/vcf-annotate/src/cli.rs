@@ -25,16 +25,24 @@ pub struct Args {
     pub output: Option<PathBuf>,
 
     /// Reference FASTA with `.fai` (and `.gzi` if bgzip-compressed).
-    #[arg(short = 'f', long)]
-    pub fasta: PathBuf,
+    /// Required unless `--validate-only`.
+    #[arg(short = 'f', long, required_unless_present = "validate_only")]
+    pub fasta: Option<PathBuf>,
 
     /// Gene model: GFF3 (Ensembl, GENCODE, RefSeq) or GTF, plain or gzipped.
-    #[arg(short = 'g', long, required_unless_present = "normalise_only")]
+    #[arg(short = 'g', long, required_unless_present_any = ["normalise_only", "validate_only"])]
     pub gff: Option<PathBuf>,
 
     /// Only split and normalise (like `bcftools norm -m- -f`), no consequences.
     #[arg(long)]
     pub normalise_only: bool,
+
+    /// Only check that the input is valid VCF/BCF (VCF 4.1-4.5 rules), write
+    /// nothing, and exit non-zero with `FILE:LINE: reason` if it is not.
+    /// Needs no reference. Unsorted input is reported as a warning here,
+    /// while normalisation and annotation refuse it.
+    #[arg(long, conflicts_with_all = ["normalise_only", "output", "gff"])]
+    pub validate_only: bool,
 
     /// What to do when REF disagrees with the reference FASTA.
     #[arg(long, value_enum, default_value_t = RefMismatch::Error)]

@@ -34,7 +34,14 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
             .build_global()
             .context("cannot start the worker threads")?;
     }
-    let reference = Arc::new(Reference::open(&args.fasta)?);
+    if args.validate_only {
+        return validate_only(args);
+    }
+    let fasta = args
+        .fasta
+        .as_deref()
+        .context("a reference FASTA (-f) is required")?;
+    let reference = Arc::new(Reference::open(fasta)?);
     let annotator = match (&args.gff, args.normalise_only) {
         (Some(gff), false) => {
             let model = GeneModel::from_path(gff)?;
@@ -58,6 +65,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         args.input.as_deref(),
         InputOptions {
             lenient: args.lenient,
+            ..Default::default()
         },
     )?;
     let normaliser = Normaliser::new(
@@ -140,6 +148,30 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     summary.records_read = input.records_read();
     summary.relaxed = input.relaxations();
     report(&summary, args)?;
+    Ok(())
+}
+
+/// `--validate-only`: reads and checks every record, writes nothing.
+fn validate_only(args: &Args) -> anyhow::Result<()> {
+    let mut input = VcfInput::open(
+        args.input.as_deref(),
+        InputOptions {
+            lenient: args.lenient,
+            allow_unsorted: true,
+        },
+    )?;
+    while input.next_chunk(CHUNK_RECORDS)?.is_some() {}
+    for warning in input.warnings() {
+        eprintln!("vcf-annotate: warning: {warning} (normalisation would refuse this input)");
+    }
+    for relaxed in input.relaxations() {
+        eprintln!("vcf-annotate: --lenient accepted: {relaxed}");
+    }
+    eprintln!(
+        "vcf-annotate: {}: valid, {} records",
+        input.name(),
+        input.records_read()
+    );
     Ok(())
 }
 

@@ -10,8 +10,11 @@ use std::sync::Arc;
 use variant_model::Strand;
 use vcf_annotate::gene_model::{GeneModel, ReadOptions, Transcript, TranscriptSource};
 
+/// `$SHARED_DATA` (as tests/conformance/run_all.sh; relative to the project
+/// root), else `../shared/data` beside the project.
 fn data(rel: &str) -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
+    let project = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root = project.join(std::env::var_os("SHARED_DATA").unwrap_or("../shared/data".into()));
     assert!(
         root.is_dir(),
         "conformance data not found: {} (needs ../shared/data beside the project)",

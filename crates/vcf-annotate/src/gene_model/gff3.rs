@@ -20,6 +20,10 @@
 //!   (RefSeq mature miRNA under its `primary_transcript`);
 //! - a transcript whose gene is never defined is kept, its gene identifier
 //!   taken from its own attributes or the `Parent` value;
+//! - a non-coding transcript without any parts (bcftools' test models) is
+//!   read as one exon over its extent, and counted;
+//! - CDS without exons (bcftools' models) make exons from the CDS and UTR
+//!   lines, counted;
 //! - features that are not part of the transcript model (regions,
 //!   alignments, introns, repeats, genes without transcripts, ...) are
 //!   counted by type;

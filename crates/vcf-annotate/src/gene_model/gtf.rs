@@ -281,6 +281,7 @@ pub fn read_from(
     }
 
     let mut out = Vec::with_capacity(transcripts.len());
+    let mut genes_with_transcripts: HashSet<String> = HashSet::new();
     for t in transcripts {
         if t.exons.is_empty() && t.cds.is_empty() && t.other_parts.is_empty() {
             summary.skip("transcript lines without exons or CDS", || {
@@ -293,6 +294,7 @@ pub fn read_from(
         };
         let a = &t.attributes;
         let gene_id_raw = get(a, "gene_id").unwrap_or_default();
+        genes_with_transcripts.insert(gene_id_raw.to_string());
         let gene = genes.get(gene_id_raw);
         let attr = |key: &str| get(a, key).or_else(|| gene.and_then(|g| get(g, key)));
         let mut draft = TranscriptDraft {
@@ -370,6 +372,11 @@ pub fn read_from(
         out.push(draft.assemble(name, options, &mut summary)?);
     }
 
+    for gene_id in genes.keys() {
+        if !genes_with_transcripts.contains(gene_id) {
+            summary.ignore_type("gene (no transcripts)");
+        }
+    }
     out.sort_by(|a, b| (&a.chrom, a.start, a.end, &a.id).cmp(&(&b.chrom, b.start, b.end, &b.id)));
     let gene_ids: HashSet<(&str, &str)> = out
         .iter()
