@@ -205,20 +205,37 @@ pub fn hgvs_protein(change: &CodingChange) -> Option<String> {
     if codon0 >= ref_protein.len() {
         return None;
     }
-    // Alternative coding sequence from codon0 on, followed by the 3' UTR so
-    // that frameshifts and lost stops can run into it.
+    // Alternative coding sequence from codon0 on. It is translated up to
+    // its first stop; only when the CDS ends without one (lost stop,
+    // frameshift) does translation continue into the 3' UTR.
     let utr = &change.ts.cdna[coding.cds_end as usize..];
     let mut alt_seq = Vec::with_capacity(coding.cds.len() + utr.len());
     alt_seq.extend_from_slice(&coding.cds[codon0 * 3..first - 1]);
     alt_seq.extend_from_slice(&change.alt);
     alt_seq.extend_from_slice(&coding.cds[last.min(coding.cds.len())..]);
-    alt_seq.extend_from_slice(utr);
+    let cds_part = alt_seq.len();
+    let ref_has_stop = ref_protein.last() == Some(&STOP);
     let mut alt_protein = Vec::new();
+    let mut stopped = false;
     for codon in alt_seq.chunks_exact(3) {
         let aa = code.translate_codon(codon);
         alt_protein.push(aa);
         if aa == STOP {
+            stopped = true;
             break;
+        }
+    }
+    if !stopped && ref_has_stop {
+        // Continue in frame through the 3' UTR.
+        let done = alt_protein.len() * 3;
+        let mut rest = alt_seq[done..cds_part].to_vec();
+        rest.extend_from_slice(utr);
+        for codon in rest.chunks_exact(3) {
+            let aa = code.translate_codon(codon);
+            alt_protein.push(aa);
+            if aa == STOP {
+                break;
+            }
         }
     }
     let ref_tail = &ref_protein[codon0..];
