@@ -662,16 +662,10 @@ enum HapInit {
     Silent,
 }
 
-fn contains_ci(haystack: &[u8], a: &[u8], b: &[u8], n: usize) -> bool {
-    // bcftools compares with strncmp, stopping at the shorter string.
-    let _ = haystack;
-    let la = a.len().min(n);
-    let lb = b.len().min(n);
-    if la != lb {
-        // strncmp differs at the terminator unless both reached n.
-        return a[..la.min(lb)] == b[..la.min(lb)] && la == lb;
-    }
-    a[..la] == b[..lb]
+/// bcftools' `!strncmp(a, b, n)`: the first `n` bases agree (a shorter
+/// string only agrees with one ending at the same place).
+fn strncmp_eq(a: &[u8], b: &[u8], n: usize) -> bool {
+    a[..a.len().min(n)] == b[..b.len().min(n)]
 }
 
 fn splice_csq(
@@ -759,10 +753,10 @@ fn splice_csq_ins(
         };
         if s.ref_beg < ex_end + N_SPLICE_REGION_INTRON && s.ref_end > ex_end + N_SPLICE_DONOR {
             s.csq |= SPLICE_REGION;
-            if let Some((r, a)) = &refalt {
-                if contains_ci(&[], r, a, N_SPLICE_REGION_INTRON as usize) {
-                    s.csq |= SYNONYMOUS;
-                }
+            if let Some((r, a)) = &refalt
+                && strncmp_eq(r, a, N_SPLICE_REGION_INTRON as usize)
+            {
+                s.csq |= SYNONYMOUS;
             }
         }
         if s.ref_beg < ex_end + N_SPLICE_DONOR {
@@ -772,10 +766,10 @@ fn splice_csq_ins(
             if s.check_acceptor && !fwd {
                 s.csq |= SPLICE_ACCEPTOR;
             }
-            if let Some((r, a)) = &refalt {
-                if contains_ci(&[], r, a, N_SPLICE_DONOR as usize) {
-                    s.csq |= SYNONYMOUS;
-                }
+            if let Some((r, a)) = &refalt
+                && strncmp_eq(r, a, N_SPLICE_DONOR as usize)
+            {
+                s.csq |= SYNONYMOUS;
             }
         }
         stage_splice(trs, st, s);
@@ -796,10 +790,10 @@ fn splice_csq_ins(
         };
         if s.ref_end > ex_beg - N_SPLICE_REGION_INTRON && s.ref_beg < ex_beg - N_SPLICE_DONOR {
             s.csq |= SPLICE_REGION;
-            if let Some((r, a)) = &refalt {
-                if contains_ci(&[], r, a, N_SPLICE_REGION_INTRON as usize) {
-                    s.csq |= SYNONYMOUS;
-                }
+            if let Some((r, a)) = &refalt
+                && strncmp_eq(r, a, N_SPLICE_REGION_INTRON as usize)
+            {
+                s.csq |= SYNONYMOUS;
             }
         }
         if s.ref_end > ex_beg - N_SPLICE_DONOR {
@@ -812,7 +806,7 @@ fn splice_csq_ins(
             if let Some((r, a)) = &refalt {
                 let o = (N_SPLICE_REGION_INTRON - N_SPLICE_DONOR) as usize;
                 let tail = |x: &Vec<u8>| x.get(o..).map(<[u8]>::to_vec).unwrap_or_default();
-                if contains_ci(&[], &tail(r), &tail(a), N_SPLICE_DONOR as usize) {
+                if strncmp_eq(&tail(r), &tail(a), N_SPLICE_DONOR as usize) {
                     s.csq |= SYNONYMOUS;
                 }
             }
@@ -932,10 +926,10 @@ fn splice_csq_del(
                     && s.ref_beg < ex_beg - N_SPLICE_DONOR
                 {
                     s.csq |= SPLICE_REGION;
-                    if let Some((r, a)) = &refalt {
-                        if contains_ci(&[], r, a, N_SPLICE_REGION_INTRON as usize) {
-                            s.csq |= SYNONYMOUS;
-                        }
+                    if let Some((r, a)) = &refalt
+                        && strncmp_eq(r, a, N_SPLICE_REGION_INTRON as usize)
+                    {
+                        s.csq |= SYNONYMOUS;
                     }
                 }
                 if s.ref_end >= ex_beg - N_SPLICE_DONOR {
@@ -948,7 +942,7 @@ fn splice_csq_del(
                     if let Some((r, a)) = &refalt {
                         let o = (N_SPLICE_REGION_INTRON - N_SPLICE_DONOR) as usize;
                         let tail = |x: &Vec<u8>| x.get(o..).map(<[u8]>::to_vec).unwrap_or_default();
-                        if contains_ci(&[], &tail(r), &tail(a), N_SPLICE_DONOR as usize) {
+                        if strncmp_eq(&tail(r), &tail(a), N_SPLICE_DONOR as usize) {
                             s.csq |= SYNONYMOUS;
                         }
                     }
@@ -984,10 +978,10 @@ fn splice_csq_del(
                     && s.ref_end > ex_end + N_SPLICE_DONOR
                 {
                     s.csq |= SPLICE_REGION;
-                    if let Some((r, a)) = &refalt {
-                        if contains_ci(&[], r, a, N_SPLICE_REGION_INTRON as usize) {
-                            s.csq |= SYNONYMOUS;
-                        }
+                    if let Some((r, a)) = &refalt
+                        && strncmp_eq(r, a, N_SPLICE_REGION_INTRON as usize)
+                    {
+                        s.csq |= SYNONYMOUS;
                     }
                 }
                 if s.ref_beg < ex_end + N_SPLICE_DONOR {
@@ -1000,7 +994,7 @@ fn splice_csq_del(
                     if let Some((r, a)) = &refalt {
                         let o = (N_SPLICE_REGION_INTRON - N_SPLICE_DONOR) as usize;
                         let tail = |x: &Vec<u8>| x.get(o..).map(<[u8]>::to_vec).unwrap_or_default();
-                        if contains_ci(&[], &tail(r), &tail(a), N_SPLICE_DONOR as usize) {
+                        if strncmp_eq(&tail(r), &tail(a), N_SPLICE_DONOR as usize) {
                             s.csq |= SYNONYMOUS;
                         }
                     }
@@ -1816,7 +1810,7 @@ impl<'a> Engine<'a> {
                 .cds
                 .iter()
                 .enumerate()
-                .filter(|(_, c)| c.len > 0 && c.beg <= b && c.beg + c.len - 1 >= a)
+                .filter(|(_, c)| c.len > 0 && c.beg <= b && c.beg + c.len > a)
                 .map(|(i, _)| i)
                 .collect();
             for cds_i in overlapping {
@@ -1911,7 +1905,7 @@ impl<'a> Engine<'a> {
             for c in tr
                 .cds
                 .iter()
-                .filter(|c| c.len > 0 && c.beg <= b && c.beg + c.len - 1 >= a)
+                .filter(|c| c.len > 0 && c.beg <= b && c.beg + c.len > a)
             {
                 let _ = c;
                 let kind = if tr.coding {
