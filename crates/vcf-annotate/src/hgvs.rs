@@ -240,10 +240,12 @@ pub fn hgvs_protein(change: &CodingChange) -> Option<String> {
     }
     let ref_tail = &ref_protein[codon0..];
     let shift = codon0 + 1; // protein position of ref_tail[0]
-    if codon0 == 0 && !change.ts.tr.cds_start_nf && ref_tail.first() == Some(&b'M') {
-        if alt_protein.first() != Some(&b'M') {
-            return Some("p.Met1?".into());
-        }
+    if codon0 == 0
+        && !change.ts.tr.cds_start_nf
+        && ref_tail.first() == Some(&b'M')
+        && alt_protein.first() != Some(&b'M')
+    {
+        return Some("p.Met1?".into());
     }
     let length_change = change.alt.len() as i64 - (last as i64 - first as i64 + 1);
     let aa = |a: u8| three_letter(a);

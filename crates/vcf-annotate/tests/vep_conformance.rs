@@ -117,10 +117,10 @@ fn cds_to_genomic(ts: &TranscriptSeq) -> Vec<(u64, u64)> {
     let mut out = Vec::new();
     let coding = ts.coding.as_ref().unwrap();
     for g in ts.tr.start..=ts.tr.end {
-        if let TxPos::Exon { cdna, .. } = ts.map(g) {
-            if let Some(c) = coding.cds_pos(cdna) {
-                out.push((c, g));
-            }
+        if let TxPos::Exon { cdna, .. } = ts.map(g)
+            && let Some(c) = coding.cds_pos(cdna)
+        {
+            out.push((c, g));
         }
     }
     out

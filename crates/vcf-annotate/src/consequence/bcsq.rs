@@ -567,14 +567,13 @@ impl<'a> Splice<'a> {
         }
         self.kref.clear();
         self.kalt.clear();
-        let roff;
-        if rbeg < self.pos {
+        let roff = if rbeg < self.pos {
             let s = tr.ref_slice(rbeg, self.pos - rbeg).to_vec();
             self.kref.extend_from_slice(&s);
-            roff = 0;
+            0
         } else {
-            roff = rbeg - self.pos;
-        }
+            rbeg - self.pos
+        };
         if roff < self.rlen && (self.kref.len() as i64) < rlen {
             let mut l = self.rlen - roff;
             if l > rlen - self.kref.len() as i64 {
@@ -1307,7 +1306,9 @@ fn hap_init_rest(
 /// bcftools' `cds_translate`: translates `seq` (a stretch of the
 /// alternative spliced CDS starting at spliced position `sbeg`, replacing
 /// reference `rbeg..rend`), padding partial codons from the reference, and
-/// with `fill` continuing through the rest of the reference CDS.
+/// with `fill` continuing through the rest of the reference CDS. The
+/// arguments mirror bcftools' function so the two can be read side by side.
+#[allow(clippy::too_many_arguments)]
 fn cds_translate(
     code: GeneticCode,
     sref: &[u8],
@@ -1451,6 +1452,17 @@ fn aa_prediction(brief: usize, beg: i64, aa: &[u8]) -> String {
     format!("{}..{}", String::from_utf8_lossy(head), beg + len as i64)
 }
 
+/// Variants of a haplotype whose effects are translated together, with the
+/// reference and alternative peptides.
+struct Segment {
+    ibeg: usize,
+    iend: usize,
+    dlen: i64,
+    indel: bool,
+    tref: Vec<u8>,
+    tseq: Vec<u8>,
+}
+
 /// Entry of a haplotype's stack during finalisation.
 struct Stacked<'n> {
     node: &'n HapNode,
@@ -1460,7 +1472,9 @@ struct Stacked<'n> {
 
 impl<'a> Engine<'a> {
     /// Consequences of one haplotype (list of nodes in genomic order) of a
-    /// transcript, as bcftools' `hap_finalize`.
+    /// transcript, as bcftools' `hap_finalize`. Indexing follows bcftools'
+    /// stack arithmetic (neighbours `i ± 1`), hence the index loops.
+    #[allow(clippy::needless_range_loop)]
     fn hap_finalize(&mut self, tr_idx: usize, nodes: &[HapNode], brief: usize) {
         if nodes.is_empty() {
             return;
@@ -1489,7 +1503,7 @@ impl<'a> Engine<'a> {
         let rend_of = |i: usize| stack[i].node.sbeg + stack[i].node.rlen;
         let k = stack.len();
         let mut upstream_stop = false;
-        let mut segments: Vec<(usize, usize, i64, bool, Vec<u8>, Vec<u8>)> = Vec::new();
+        let mut segments: Vec<Segment> = Vec::new();
         if fwd {
             let mut ibeg: Option<usize> = None;
             let mut dlen = 0;
@@ -1546,7 +1560,14 @@ impl<'a> Engine<'a> {
                     true,
                     fill,
                 );
-                segments.push((b, i, dlen, indel, tref, tseq));
+                segments.push(Segment {
+                    ibeg: b,
+                    iend: i,
+                    dlen,
+                    indel,
+                    tref,
+                    tseq,
+                });
                 ibeg = None;
                 dlen = 0;
                 indel = false;
@@ -1610,7 +1631,14 @@ impl<'a> Engine<'a> {
                     false,
                     fill,
                 );
-                segments.push((i, b, dlen, indel, tref, tseq));
+                segments.push(Segment {
+                    ibeg: i,
+                    iend: b,
+                    dlen,
+                    indel,
+                    tref,
+                    tseq,
+                });
                 ibeg = None;
                 dlen = 0;
                 indel = false;
@@ -1619,7 +1647,7 @@ impl<'a> Engine<'a> {
         // Positions for the aa strings.
         let positions: Vec<(i64, i64)> = segments
             .iter()
-            .map(|&(ibeg, iend, ..)| {
+            .map(|&Segment { ibeg, iend, .. }| {
                 if fwd {
                     (rbeg_of(ibeg) / 3 + 1, sbeg_of(ibeg) / 3 + 1)
                 } else {
@@ -1631,8 +1659,17 @@ impl<'a> Engine<'a> {
             })
             .collect();
         self.transcripts[tr_idx].sref = sref;
-        for ((ibeg, iend, dlen, indel, tref, tseq), (aa_rbeg, aa_sbeg)) in
-            segments.into_iter().zip(positions)
+        for (
+            Segment {
+                ibeg,
+                iend,
+                dlen,
+                indel,
+                tref,
+                tseq,
+            },
+            (aa_rbeg, aa_sbeg),
+        ) in segments.into_iter().zip(positions)
         {
             self.hap_add_csq(
                 tr_idx,
@@ -2098,8 +2135,8 @@ pub fn annotate_block(
         },
     };
     let mut haps: HashMap<usize, Vec<Vec<HapNode>>> = HashMap::new();
-    for rec in 0..records.len() {
-        if records[rec].symbolic != Symbolic::No {
+    for (rec, record) in records.iter().enumerate() {
+        if record.symbolic != Symbolic::No {
             engine.test_symbolic(rec);
             continue;
         }
@@ -2146,10 +2183,10 @@ fn format_vcsq(transcripts: &[BTranscript], records: &[BRecord], v: &Vcsq) -> St
     if kind & START_STOP != 0 && kind & MISSENSE != 0 {
         kind &= !MISSENSE;
     }
-    if kind & PRINTED_UPSTREAM != 0 {
-        if let Some(p) = v.reference_pos {
-            return format!("@{}", p + 1);
-        }
+    if kind & PRINTED_UPSTREAM != 0
+        && let Some(p) = v.reference_pos
+    {
+        return format!("@{}", p + 1);
     }
     let tr = &transcripts[v.transcript];
     if tr.is_nmd && kind & !(INTRON | NON_CODING) != 0 {

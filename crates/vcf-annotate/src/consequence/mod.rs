@@ -148,12 +148,12 @@ impl Annotator {
         let mut complete: Vec<Vec<NormalisedRecord>> = Vec::new();
         let mut out = Vec::new();
         for record in records {
-            if let Some(last) = self.open.last() {
-                if !self.same_block(last, &record) || self.open.len() >= MAX_BLOCK_RECORDS {
-                    complete.push(std::mem::take(&mut self.open));
-                    if complete.len() >= PARALLEL_BLOCKS {
-                        out.extend(self.annotate_blocks(std::mem::take(&mut complete))?);
-                    }
+            if let Some(last) = self.open.last()
+                && (!self.same_block(last, &record) || self.open.len() >= MAX_BLOCK_RECORDS)
+            {
+                complete.push(std::mem::take(&mut self.open));
+                if complete.len() >= PARALLEL_BLOCKS {
+                    out.extend(self.annotate_blocks(std::mem::take(&mut complete))?);
                 }
             }
             self.open.push(record);

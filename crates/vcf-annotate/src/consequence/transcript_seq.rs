@@ -23,12 +23,8 @@ pub struct TxExon {
 }
 
 impl TxExon {
-    pub fn len(&self) -> u64 {
-        self.end - self.start + 1
-    }
-
     pub fn cdna_end(&self) -> u64 {
-        self.cdna_start + self.len() - 1
+        self.cdna_start + (self.end - self.start)
     }
 }
 

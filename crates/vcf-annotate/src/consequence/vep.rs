@@ -91,7 +91,7 @@ fn intron_effects(ts: &TranscriptSeq, v: &Variant) -> IntronEffects {
 /// Translates codons; a trailing partial codon becomes `X`.
 fn translate_partial(code: GeneticCode, seq: &[u8]) -> Vec<u8> {
     let mut out = code.translate(seq);
-    if seq.len() % 3 != 0 {
+    if !seq.len().is_multiple_of(3) {
         out.push(b'X');
     }
     out
@@ -207,7 +207,7 @@ fn coding_terms(ts: &TranscriptSeq, change: &CodonChange, length_change: i64) ->
     let a = &change.alt_pep;
     let ref_stop = r.contains(&STOP);
     let alt_stop = a.contains(&STOP);
-    if change.ref_codons.len() % 3 != 0 {
+    if !change.ref_codons.len().is_multiple_of(3) {
         // The last, incomplete codon of a CDS without a complete end.
         terms.push(SoTerm::IncompleteTerminalCodonVariant);
         terms.push(SoTerm::CodingSequenceVariant);
@@ -399,13 +399,15 @@ pub fn transcript_consequence(
                 if v.is_insertion() {
                     // Flanking bases: CDS positions when the insertion is
                     // between two CDS bases (or just inside either end).
-                    if let (Some(a), Some(b)) = (c5, c3) {
-                        if same_exon && a >= coding.cds_start && b <= coding.cds_end {
-                            c.cds_position = Some(PositionRange {
-                                start: coding.cds_pos(a),
-                                end: coding.cds_pos(b),
-                            });
-                        }
+                    if let (Some(a), Some(b)) = (c5, c3)
+                        && same_exon
+                        && a >= coding.cds_start
+                        && b <= coding.cds_end
+                    {
+                        c.cds_position = Some(PositionRange {
+                            start: coding.cds_pos(a),
+                            end: coding.cds_pos(b),
+                        });
                     }
                 } else if cds5.is_some() || cds3.is_some() {
                     c.cds_position = Some(PositionRange {
@@ -501,14 +503,14 @@ pub fn transcript_consequence(
                         terms.push(SoTerm::CodingSequenceVariant);
                     }
                 }
-                if let Some(range) = c.cds_position {
-                    if c.protein_position.is_none() {
-                        let aa = |p: Option<u64>| p.map(|p| p.div_ceil(3));
-                        c.protein_position = Some(PositionRange {
-                            start: aa(range.start),
-                            end: aa(range.end),
-                        });
-                    }
+                if let Some(range) = c.cds_position
+                    && c.protein_position.is_none()
+                {
+                    let aa = |p: Option<u64>| p.map(|p| p.div_ceil(3));
+                    c.protein_position = Some(PositionRange {
+                        start: aa(range.start),
+                        end: aa(range.end),
+                    });
                 }
             }
         }
@@ -531,16 +533,15 @@ pub fn transcript_consequence(
     c.consequences = terms;
     if matches!(p5, TxPos::Exon { .. } | TxPos::Intron { .. })
         && matches!(p3, TxPos::Exon { .. } | TxPos::Intron { .. })
+        && let Some((text, moved)) = hgvs_transcript(ts, v)
     {
-        if let Some((text, moved)) = hgvs_transcript(ts, v) {
-            c.hgvsc = Some(format!("{}:{}", tr.versioned_id(), text));
-            if moved > 0 {
-                c.hgvs_offset = Some(if forward {
-                    moved as i64
-                } else {
-                    -(moved as i64)
-                });
-            }
+        c.hgvsc = Some(format!("{}:{}", tr.versioned_id(), text));
+        if moved > 0 {
+            c.hgvs_offset = Some(if forward {
+                moved as i64
+            } else {
+                -(moved as i64)
+            });
         }
     }
     Some(finish(c))
