@@ -15,7 +15,7 @@
 //! Coordinates here are 0-based, like bcftools', to keep its boundary
 //! arithmetic recognisable.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use noodles::vcf::variant::record::samples::keys::key;
@@ -1833,8 +1833,7 @@ impl<'a> Engine<'a> {
     fn test_cds(
         &mut self,
         rec: usize,
-        haps: &mut HashMap<usize, Vec<Vec<HapNode>>>,
-        n_haps: usize,
+        haps: &mut HashMap<usize, BTreeMap<usize, Vec<HapNode>>>,
     ) -> bool {
         let r = &self.records[rec];
         let (a, b) = (r.pos, r.pos + r.rlen());
@@ -1857,16 +1856,14 @@ impl<'a> Engine<'a> {
                     Some(h) => h.clone(),
                 };
                 for h in carriers {
-                    let hap_lists = haps.entry(t).or_insert_with(|| vec![Vec::new(); n_haps]);
-                    if h >= hap_lists.len() {
-                        continue;
-                    }
-                    let parent = hap_lists[h].last().cloned();
+                    let parent = haps
+                        .get(&t)
+                        .and_then(|lists| lists.get(&h))
+                        .and_then(|nodes| nodes.last())
+                        .cloned();
                     match self.hap_init(parent.as_ref(), t, cds_i, rec) {
                         HapInit::Added(node) => {
-                            if let Some(lists) = haps.get_mut(&t) {
-                                lists[h].push(node);
-                            }
+                            haps.entry(t).or_default().entry(h).or_default().push(node);
                         }
                         HapInit::Sss(kind) => {
                             self.staging.stage(&self.transcripts, rec, t, kind, 1);
@@ -2004,7 +2001,10 @@ impl<'a> Engine<'a> {
 }
 
 /// Reads which haplotypes carry the ALT of a (biallelic) record.
-fn haplotypes_of(record: &NormalisedRecord, n_samples: usize) -> Option<Vec<usize>> {
+/// Haplotype ids: `2 × sample + i` for phased (or homozygous) alleles;
+/// an unphased heterozygous ALT gets an id of its own per record
+/// (`2 × samples + record × samples + sample`), so it never combines.
+fn haplotypes_of(record: &NormalisedRecord, index: usize, n_samples: usize) -> Option<Vec<usize>> {
     if n_samples == 0 {
         return None;
     }
@@ -2035,7 +2035,7 @@ fn haplotypes_of(record: &NormalisedRecord, n_samples: usize) -> Option<Vec<usiz
                 haps.push(2 * s + h);
             } else {
                 // Unphased heterozygous: a haplotype of its own.
-                haps.push(2 * n_samples + s);
+                haps.push(2 * n_samples + index * n_samples + s);
             }
         }
     }
@@ -2099,7 +2099,7 @@ pub fn annotate_block(
             pos: pos as i64 - 1,
             reference: reference.to_ascii_uppercase().into_bytes(),
             alt: alt.to_ascii_uppercase().into_bytes(),
-            haplotypes: haplotypes_of(r, n_samples),
+            haplotypes: haplotypes_of(r, i, n_samples),
             symbolic,
         });
     }
@@ -2126,7 +2126,6 @@ pub fn annotate_block(
             transcripts.push(BTranscript::new(idx, &tr, &contig));
         }
     }
-    let n_haps = if n_samples == 0 { 1 } else { 3 * n_samples };
     let mut engine = Engine {
         transcripts,
         records: &records,
@@ -2134,13 +2133,13 @@ pub fn annotate_block(
             per_record: vec![Vec::new(); records.len()],
         },
     };
-    let mut haps: HashMap<usize, Vec<Vec<HapNode>>> = HashMap::new();
+    let mut haps: HashMap<usize, BTreeMap<usize, Vec<HapNode>>> = HashMap::new();
     for (rec, record) in records.iter().enumerate() {
         if record.symbolic != Symbolic::No {
             engine.test_symbolic(rec);
             continue;
         }
-        let mut hit = engine.test_cds(rec, &mut haps, n_haps);
+        let mut hit = engine.test_cds(rec, &mut haps);
         hit |= engine.test_utr(rec);
         hit |= engine.test_splice(rec);
         if !hit {
@@ -2152,7 +2151,7 @@ pub fn annotate_block(
     for t in tr_ids {
         let lists = haps.remove(&t).unwrap_or_default();
         let mut done: HashSet<Vec<usize>> = HashSet::new();
-        for nodes in lists {
+        for nodes in lists.into_values() {
             let key: Vec<usize> = nodes.iter().map(|n| n.rec).collect();
             if nodes.is_empty() || !done.insert(key) {
                 continue;
@@ -2218,4 +2217,206 @@ fn format_vcsq(transcripts: &[BTranscript], records: &[BRecord], v: &Vcsq) -> St
     }
     s.push_str(vstr);
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use noodles::core::Position;
+    use noodles::vcf::variant::RecordBuf;
+    use noodles::vcf::variant::record_buf::samples::{Keys, Samples};
+    use variant_model::{GenomicAllele, Strand};
+
+    use super::*;
+    use crate::consequence::transcript_seq::tests::{contig, transcript};
+
+    //                 123456789012345678
+    const FORWARD: &str = "ATGGCCAAAGGGTTTTAAGGGGGGGG";
+
+    fn record(pos: u64, r: &str, a: &str, genotypes: &[&str]) -> NormalisedRecord {
+        let mut builder = RecordBuf::builder()
+            .set_reference_sequence_name("1")
+            .set_variant_start(Position::try_from(pos as usize).unwrap())
+            .set_reference_bases(r)
+            .set_alternate_bases(vec![a.to_string()].into());
+        if !genotypes.is_empty() {
+            let keys: Keys = [String::from("GT")].into_iter().collect();
+            let values = genotypes
+                .iter()
+                .map(|g| vec![Some(SampleValue::Genotype(g.parse().unwrap()))])
+                .collect();
+            builder = builder.set_samples(Samples::new(keys, values));
+        }
+        NormalisedRecord {
+            line: pos,
+            record: builder.build(),
+            allele: GenomicAllele::new("1", pos, r, a),
+            original: None,
+            flags: Vec::new(),
+        }
+    }
+
+    fn run(
+        seq: &str,
+        strand: Strand,
+        cds: (u64, u64),
+        records: &[NormalisedRecord],
+        samples: usize,
+    ) -> Vec<Option<String>> {
+        let tr = transcript("T", strand, &[(1, seq.len() as u64)], Some(cds));
+        let model = GeneModel::from_transcripts([tr]);
+        let c = contig("1", seq);
+        let contigs = move |_: &str| Some(Arc::clone(&c));
+        annotate_block(
+            &model,
+            &contigs,
+            records,
+            &mut BlockCache::default(),
+            samples,
+            0,
+        )
+    }
+
+    #[test]
+    fn single_variants() {
+        let out = run(
+            FORWARD,
+            Strand::Forward,
+            (1, 18),
+            &[record(5, "C", "A", &[])],
+            0,
+        );
+        assert_eq!(
+            out[0].as_deref(),
+            Some("missense|SYM_T|T|protein_coding|+|2A>2D|5C>A")
+        );
+        let out = run(
+            FORWARD,
+            Strand::Forward,
+            (1, 18),
+            &[record(6, "C", "T", &[])],
+            0,
+        );
+        assert_eq!(
+            out[0].as_deref(),
+            Some("synonymous|SYM_T|T|protein_coding|+|2A|6C>T")
+        );
+        let out = run(
+            FORWARD,
+            Strand::Forward,
+            (1, 18),
+            &[record(7, "A", "T", &[])],
+            0,
+        );
+        assert_eq!(
+            out[0].as_deref(),
+            Some("stop_gained|SYM_T|T|protein_coding|+|3K>3*|7A>T")
+        );
+        // Frameshift: the new reading frame is translated to its stop.
+        let out = run(
+            FORWARD,
+            Strand::Forward,
+            (1, 18),
+            &[record(9, "AG", "A", &[])],
+            0,
+        );
+        assert_eq!(
+            out[0].as_deref(),
+            // bcftools starts at the codon of the VCF anchor base.
+            Some("frameshift|SYM_T|T|protein_coding|+|3KGF*>3KGF|9AG>A")
+        );
+    }
+
+    #[test]
+    fn variants_in_one_codon_combine_without_samples() {
+        let records = [record(4, "G", "T", &[]), record(5, "C", "A", &[])];
+        let out = run(FORWARD, Strand::Forward, (1, 18), &records, 0);
+        assert_eq!(
+            out[0].as_deref(),
+            Some("missense|SYM_T|T|protein_coding|+|2A>2Y|4G>T+5C>A")
+        );
+        assert_eq!(out[1].as_deref(), Some("@4"));
+    }
+
+    #[test]
+    fn phased_haplotypes_decide_what_combines() {
+        // Same haplotype: combined.
+        let records = [record(4, "G", "T", &["0|1"]), record(5, "C", "A", &["0|1"])];
+        let out = run(FORWARD, Strand::Forward, (1, 18), &records, 1);
+        assert_eq!(
+            out[0].as_deref(),
+            Some("missense|SYM_T|T|protein_coding|+|2A>2Y|4G>T+5C>A")
+        );
+        assert_eq!(out[1].as_deref(), Some("@4"));
+        // Different haplotypes, or unphased: each alone.
+        for gts in [["1|0", "0|1"], ["0/1", "0/1"]] {
+            let records = [
+                record(4, "G", "T", &[gts[0]]),
+                record(5, "C", "A", &[gts[1]]),
+            ];
+            let out = run(FORWARD, Strand::Forward, (1, 18), &records, 1);
+            assert_eq!(
+                out[0].as_deref(),
+                Some("missense|SYM_T|T|protein_coding|+|2A>2S|4G>T"),
+                "{gts:?}"
+            );
+            assert_eq!(
+                out[1].as_deref(),
+                Some("missense|SYM_T|T|protein_coding|+|2A>2D|5C>A"),
+                "{gts:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn reverse_strand_reports_on_the_first_variant_in_transcript_order() {
+        let seq = String::from_utf8(variant_model::protein::reverse_complement(
+            FORWARD.as_bytes(),
+        ))
+        .unwrap();
+        let n = seq.len() as u64;
+        // Mirror of positions 4 and 5 (codon 2 GCC): n+1-5 and n+1-4.
+        let (a, b) = (n + 1 - 5, n + 1 - 4);
+        let ra = (seq.as_bytes()[a as usize - 1] as char).to_string();
+        let rb = (seq.as_bytes()[b as usize - 1] as char).to_string();
+        // C>A at forward 5 is G>T here; G>T at forward 4 is C>A here.
+        let records = [record(a, &ra, "T", &[]), record(b, &rb, "A", &[])];
+        let out = run(&seq, Strand::Reverse, (n + 1 - 18, n), &records, 0);
+        assert_eq!(out[0].as_deref(), Some(format!("@{b}").as_str()));
+        assert_eq!(
+            out[1].as_deref(),
+            Some(format!("missense|SYM_T|T|protein_coding|-|2A>2Y|{a}{ra}>T+{b}{rb}>A").as_str())
+        );
+    }
+
+    #[test]
+    fn introns_and_utrs_outside_the_cds() {
+        let seq = "CCCCCATGGCCGTAAGTTTTTTTTTTTTTTTTTTTTCAGAAATAAGGGG";
+        //         5'UTR 1-5, CDS 6-11 | intron 12-38 | 39-44 CDS (AAATAA), 45-49 UTR
+        let tr = transcript("T", Strand::Forward, &[(1, 11), (39, 49)], Some((6, 44)));
+        let model = GeneModel::from_transcripts([tr]);
+        let c = contig("1", seq);
+        let contigs = move |_: &str| Some(Arc::clone(&c));
+        let records = [
+            record(2, "C", "A", &[]),
+            record(13, "T", "C", &[]),
+            record(25, "T", "C", &[]),
+            record(47, "G", "A", &[]),
+        ];
+        let out = annotate_block(&model, &contigs, &records, &mut BlockCache::default(), 0, 0);
+        assert_eq!(
+            out[0].as_deref(),
+            Some("5_prime_utr|SYM_T|T|protein_coding")
+        );
+        assert_eq!(
+            out[1].as_deref(),
+            Some("splice_donor|SYM_T|T|protein_coding")
+        );
+        assert_eq!(out[2].as_deref(), Some("intron|SYM_T||protein_coding"));
+        assert_eq!(
+            out[3].as_deref(),
+            Some("3_prime_utr|SYM_T|T|protein_coding")
+        );
+    }
 }
