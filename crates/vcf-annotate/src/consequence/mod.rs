@@ -350,3 +350,126 @@ pub fn into_output_record(annotated: AnnotatedRecord) -> noodles::vcf::variant::
     }
     record
 }
+
+#[cfg(test)]
+mod tests {
+    use noodles::core::Position;
+    use noodles::vcf::variant::RecordBuf;
+    use variant_model::Strand;
+
+    use super::*;
+    use crate::consequence::transcript_seq::tests::{contig, transcript};
+
+    fn record(pos: u64, r: &str, a: &str) -> NormalisedRecord {
+        NormalisedRecord {
+            line: pos,
+            record: RecordBuf::builder()
+                .set_reference_sequence_name("1")
+                .set_variant_start(Position::try_from(pos as usize).unwrap())
+                .set_reference_bases(r)
+                .set_alternate_bases(vec![a.to_string()].into())
+                .build(),
+            allele: GenomicAllele::new("1", pos, r, a),
+            original: None,
+            flags: Vec::new(),
+        }
+    }
+
+    /// Two genes far apart: `A` at 1..18 and `B` at 20001..20018 (same
+    /// coding sequence ATG GCC AAA GGG TTT TAA).
+    fn annotator() -> Annotator {
+        let cds = "ATGGCCAAAGGGTTTTAA";
+        let mut seq = String::from(cds);
+        seq.push_str(&"C".repeat(20_000 - cds.len()));
+        seq.push_str(cds);
+        seq.push_str(&"C".repeat(100));
+        let model = GeneModel::from_transcripts([
+            transcript("A", Strand::Forward, &[(1, 18)], Some((1, 18))),
+            transcript(
+                "B",
+                Strand::Forward,
+                &[(20_001, 20_018)],
+                Some((20_001, 20_018)),
+            ),
+        ]);
+        let sequences: HashMap<String, Arc<ContigSequence>> =
+            [("1".to_string(), contig("1", &seq))].into_iter().collect();
+        Annotator::with_sequences(
+            Arc::new(model),
+            Arc::new(sequences),
+            AnnotateOptions {
+                upstream_distance: 5000,
+                downstream_distance: 5000,
+                bcsq: true,
+                bcsq_brief: 0,
+                pick_order: PickOrder::default(),
+                samples: 0,
+            },
+        )
+    }
+
+    #[test]
+    fn blocks_are_held_until_closed_and_keep_order() {
+        let mut a = annotator();
+        let first = a
+            .annotate(vec![record(4, "G", "T"), record(5, "C", "A")])
+            .unwrap();
+        // Both could still combine with later records of gene A.
+        assert!(first.is_empty());
+        let second = a
+            .annotate(vec![record(20_005, "C", "A"), record(30_000, "C", "G")])
+            .unwrap();
+        let positions: Vec<u64> = second.iter().map(|r| r.normalised.allele.pos).collect();
+        assert_eq!(positions, [4, 5, 20_005]);
+        assert_eq!(
+            second[0].bcsq.as_deref(),
+            Some("missense|SYM_A|A|protein_coding|+|2A>2Y|4G>T+5C>A")
+        );
+        assert_eq!(second[1].bcsq.as_deref(), Some("@4"));
+        assert_eq!(
+            second[2].bcsq.as_deref(),
+            Some("missense|SYM_B|B|protein_coding|+|2A>2D|20005C>A")
+        );
+        let last = a.finish().unwrap();
+        assert_eq!(last.len(), 1);
+        // Far from both genes: intergenic, picked, no BCSQ.
+        let c = &last[0].consequences;
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].consequences, [SoTerm::IntergenicVariant]);
+        assert!(c[0].pick);
+        assert_eq!(last[0].bcsq, None);
+        assert!(a.finish().unwrap().is_empty());
+    }
+
+    #[test]
+    fn csq_entries_per_transcript_with_one_pick() {
+        let mut a = annotator();
+        let mut out = a.annotate(vec![record(5, "C", "A")]).unwrap();
+        out.extend(a.finish().unwrap());
+        let c = &out[0].consequences;
+        // Gene A (missense); gene B is 20 kb away, beyond 5 kb.
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].consequences, [SoTerm::MissenseVariant]);
+        assert_eq!(c[0].allele, "A");
+        assert_eq!(c[0].hgvsg.as_deref(), Some("1:g.5C>A"));
+        assert_eq!(c[0].variant_class.as_deref(), Some("SNV"));
+        assert!(c[0].pick);
+        let record = into_output_record(out.remove(0));
+        let csq = record.info().get("CSQ").unwrap().unwrap();
+        let Value::String(csq) = csq else {
+            panic!("CSQ is not a string")
+        };
+        assert!(csq.starts_with("A|missense_variant|MODERATE|SYM_A|GENE_A|Transcript|A.1|"));
+        assert!(record.info().get("BCSQ").is_some());
+    }
+
+    #[test]
+    fn vep_allele_notation() {
+        let a = |r: &str, x: &str| vep_allele(&GenomicAllele::new("1", 1, r, x));
+        assert_eq!(a("A", "G"), "G");
+        assert_eq!(a("AT", "A"), "-");
+        assert_eq!(a("A", "AT"), "T");
+        assert_eq!(a("AC", "GT"), "GT");
+        assert_eq!(a("A", "<DEL>"), "<DEL>");
+    }
+}
