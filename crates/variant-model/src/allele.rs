@@ -151,16 +151,22 @@ pub struct OriginalRecord {
 
 impl OriginalRecord {
     /// `CHROM|POS|REF|ALT|IALT`, the value of `INFO/ORIGINAL` written by
-    /// vcf-annotate (same layout as `bcftools norm --old-rec-tag`).
+    /// vcf-annotate, in the layout of `bcftools norm --old-rec-tag`: `|IALT`
+    /// is left out when the record had a single ALT (it was realigned, not
+    /// split).
     pub fn to_info_value(&self) -> String {
-        format!(
-            "{}|{}|{}|{}|{}",
+        let mut value = format!(
+            "{}|{}|{}|{}",
             self.chrom,
             self.pos,
             self.ref_allele,
-            self.alt_alleles.join(","),
-            self.alt_index
-        )
+            self.alt_alleles.join(",")
+        );
+        if self.alt_alleles.len() > 1 {
+            value.push('|');
+            value.push_str(&self.alt_index.to_string());
+        }
+        value
     }
 
     /// Parses the value written by [`OriginalRecord::to_info_value`].
@@ -169,8 +175,12 @@ impl OriginalRecord {
         let chrom = parts.next()?.to_string();
         let pos = parts.next()?.parse().ok()?;
         let ref_allele = parts.next()?.to_string();
-        let alt_alleles = parts.next()?.split(',').map(str::to_string).collect();
-        let alt_index = parts.next()?.parse().ok()?;
+        let alt_alleles: Vec<String> = parts.next()?.split(',').map(str::to_string).collect();
+        let alt_index = match parts.next() {
+            Some(index) => index.parse().ok()?,
+            None if alt_alleles.len() == 1 => 1,
+            None => return None,
+        };
         if parts.next().is_some() {
             return None;
         }
@@ -213,8 +223,23 @@ mod tests {
         };
         let value = original.to_info_value();
         assert_eq!(value, "chr7|140753336|A|T,C|2");
-        assert_eq!(OriginalRecord::from_info_value(&value), Some(original));
+        assert_eq!(
+            OriginalRecord::from_info_value(&value),
+            Some(original.clone())
+        );
         assert_eq!(OriginalRecord::from_info_value("chr7|x|A|T|1"), None);
+        // a realigned (not split) record has no index
+        let realigned = OriginalRecord {
+            alt_alleles: vec!["T".into()],
+            alt_index: 1,
+            ..original
+        };
+        assert_eq!(realigned.to_info_value(), "chr7|140753336|A|T");
+        assert_eq!(
+            OriginalRecord::from_info_value("chr7|140753336|A|T"),
+            Some(realigned)
+        );
+        assert_eq!(OriginalRecord::from_info_value("chr7|1|A|T,C"), None);
     }
 
     #[test]

@@ -26,11 +26,11 @@ pub struct Args {
 
     /// Reference FASTA with `.fai` (and `.gzi` if bgzip-compressed).
     /// Required unless `--validate-only`.
-    #[arg(short = 'f', long, required_unless_present = "validate_only")]
+    #[arg(short = 'f', long, required_unless_present_any = ["validate_only", "split_only"])]
     pub fasta: Option<PathBuf>,
 
     /// Gene model: GFF3 (Ensembl, GENCODE, RefSeq) or GTF, plain or gzipped.
-    #[arg(short = 'g', long, required_unless_present_any = ["normalise_only", "validate_only"])]
+    #[arg(short = 'g', long, required_unless_present_any = ["normalise_only", "validate_only", "split_only"])]
     pub gff: Option<PathBuf>,
 
     /// Only split and normalise (like `bcftools norm -m- -f`), no consequences.
@@ -43,6 +43,11 @@ pub struct Args {
     /// while normalisation and annotation refuse it.
     #[arg(long, conflicts_with_all = ["normalise_only", "output", "gff"])]
     pub validate_only: bool,
+
+    /// Only split multi-allelic records, without a reference: no REF check,
+    /// trimming or left-alignment (like `bcftools norm -m-` without `-f`).
+    #[arg(long, conflicts_with_all = ["fasta", "gff", "normalise_only", "validate_only"])]
+    pub split_only: bool,
 
     /// What to do when REF disagrees with the reference FASTA.
     #[arg(long, value_enum, default_value_t = RefMismatch::Error)]

@@ -39,9 +39,12 @@ pub fn add_provenance(header: &mut Header, command_line: &str) {
     }
 }
 
-/// The command line of this process, for [`add_provenance`].
+/// The command line of this process, for [`add_provenance`]; the program
+/// is named `vcf-annotate` whatever its install path, so that output does
+/// not depend on where the tool lives.
 pub fn command_line() -> String {
-    std::env::args()
+    std::iter::once("vcf-annotate".to_string())
+        .chain(std::env::args().skip(1))
         .map(|a| {
             if a.is_empty() || a.contains(char::is_whitespace) {
                 format!("'{a}'")

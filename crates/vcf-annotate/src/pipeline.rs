@@ -10,9 +10,9 @@ use crate::cli::Args;
 use crate::consequence::{AnnotateOptions, Annotator, into_output_record};
 use crate::gene_model::GeneModel;
 use crate::input::{InputOptions, VcfInput};
-use crate::normalise::{NormaliseOptions, Normaliser, SortWindow};
-use crate::output::VcfOutput;
-use crate::record::NormalisedRecord;
+use crate::normalise::{NormaliseError, NormaliseOptions, Normaliser, RefMismatch, SortWindow};
+use crate::output::{VcfOutput, add_provenance, command_line};
+use crate::record::{InputRecord, NormFlag, NormalisedRecord};
 use crate::reference::Reference;
 
 /// Records parsed and normalised per parallel step; bounds memory.
@@ -37,11 +37,17 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     if args.validate_only {
         return validate_only(args);
     }
+    if args.split_only {
+        return normalise_only(args, None);
+    }
     let fasta = args
         .fasta
         .as_deref()
         .context("a reference FASTA (-f) is required")?;
     let reference = Arc::new(Reference::open(fasta)?);
+    if args.normalise_only || args.gff.is_none() {
+        return normalise_only(args, Some(&reference));
+    }
     let annotator = match (&args.gff, args.normalise_only) {
         (Some(gff), false) => {
             let model = GeneModel::from_path(gff)?;
@@ -85,6 +91,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     if let Some(a) = &annotator {
         a.add_header_lines(&mut header);
     }
+    add_provenance(&mut header, &command_line());
     let mut output = VcfOutput::create(args.output.as_deref(), &header)?;
 
     let mut window = SortWindow::new(args.site_window);
@@ -96,11 +103,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
                 output: &mut VcfOutput,
                 summary: &mut RunSummary|
      -> anyhow::Result<()> {
-        for r in &records {
-            for flag in &r.flags {
-                *summary.counts.entry(flag.as_str().to_string()).or_default() += 1;
-            }
-        }
+        let records = count_and_filter(records, args.ref_mismatch, summary);
         match annotator {
             Some(a) => {
                 for annotated in a.annotate(records)? {
@@ -120,13 +123,10 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
 
     while let Some(chunk) = input.next_chunk(CHUNK_RECORDS)? {
         let n = chunk.len() as u64;
-        let normalised: Vec<Vec<NormalisedRecord>> = chunk
-            .into_par_iter()
-            .map(|r| normaliser.normalise(r))
-            .collect::<Result<_, _>>()?;
-        for record in normalised.into_iter().flatten() {
+        for record in normalise_chunk(&normaliser, chunk, input.name())? {
             window.push(record);
         }
+        window.check().map_err(|e| located(input.name(), &e))?;
         emit(
             window.drain_ready(),
             &mut annotator,
@@ -145,6 +145,106 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     output.commit()?;
     progress.finish_and_clear();
 
+    summary.records_read = input.records_read();
+    summary.relaxed = input.relaxations();
+    report(&summary, args)?;
+    Ok(())
+}
+
+/// `FILE:LINE: message` for a normalisation error.
+fn located(input: &str, e: &NormaliseError) -> anyhow::Error {
+    anyhow::anyhow!("{input}:{}: {}", e.line(), e.message())
+}
+
+/// Normalises a chunk in parallel, keeping input order.
+fn normalise_chunk(
+    normaliser: &Normaliser<'_>,
+    chunk: Vec<InputRecord>,
+    input: &str,
+) -> anyhow::Result<Vec<NormalisedRecord>> {
+    let normalised: Vec<Result<Vec<NormalisedRecord>, NormaliseError>> = chunk
+        .into_par_iter()
+        .map(|r| normaliser.normalise(r))
+        .collect();
+    let mut out = Vec::with_capacity(normalised.len());
+    for result in normalised {
+        out.extend(result.map_err(|e| located(input, &e))?);
+    }
+    Ok(out)
+}
+
+/// Counts what normalisation did and drops the records `--ref-mismatch
+/// exclude` leaves out (counted, never silently).
+fn count_and_filter(
+    records: Vec<NormalisedRecord>,
+    mode: RefMismatch,
+    summary: &mut RunSummary,
+) -> Vec<NormalisedRecord> {
+    let mut kept = Vec::with_capacity(records.len());
+    for r in records {
+        for flag in &r.flags {
+            *summary.counts.entry(flag.as_str().to_string()).or_default() += 1;
+        }
+        if mode == RefMismatch::Exclude && r.flags.contains(&NormFlag::RefMismatch) {
+            *summary
+                .counts
+                .entry("excluded_ref_mismatch".to_string())
+                .or_default() += 1;
+            continue;
+        }
+        kept.push(r);
+    }
+    kept
+}
+
+/// `--normalise-only` (with a reference) and `--split-only` (without):
+/// read → normalise → sort window → write, without the annotator.
+fn normalise_only(args: &Args, reference: Option<&Reference>) -> anyhow::Result<()> {
+    let mut input = VcfInput::open(
+        args.input.as_deref(),
+        InputOptions {
+            lenient: args.lenient,
+            ..Default::default()
+        },
+    )?;
+    let options = NormaliseOptions {
+        ref_mismatch: args.ref_mismatch,
+        original_tag: args.original_tag.clone(),
+    };
+    let normaliser = match reference {
+        Some(reference) => Normaliser::new(input.header(), reference, options),
+        None => Normaliser::split_only(input.header(), options),
+    };
+    let mut header = input.header().clone();
+    normaliser.add_header_lines(&mut header);
+    add_provenance(&mut header, &command_line());
+    let mut output = VcfOutput::create(args.output.as_deref(), &header)?;
+    let mut window = SortWindow::new(args.site_window);
+    let mut summary = RunSummary::default();
+    let progress = variant_model::progress::record_progress("records", None);
+    let write = |records: Vec<NormalisedRecord>,
+                 output: &mut VcfOutput,
+                 summary: &mut RunSummary|
+     -> anyhow::Result<()> {
+        for r in count_and_filter(records, args.ref_mismatch, summary) {
+            output.write(&r.record)?;
+            summary.alleles_written += 1;
+        }
+        Ok(())
+    };
+    while let Some(chunk) = input.next_chunk(CHUNK_RECORDS)? {
+        let n = chunk.len() as u64;
+        for record in normalise_chunk(&normaliser, chunk, input.name())? {
+            window.push(record);
+        }
+        window.check().map_err(|e| located(input.name(), &e))?;
+        write(window.drain_ready(), &mut output, &mut summary)?;
+        progress.inc(n);
+    }
+    write(window.finish(), &mut output, &mut summary)?;
+    window.check().map_err(|e| located(input.name(), &e))?;
+    output.commit()?;
+    progress.finish_and_clear();
     summary.records_read = input.records_read();
     summary.relaxed = input.relaxations();
     report(&summary, args)?;
