@@ -50,7 +50,13 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     }
     let annotator = match (&args.gff, args.normalise_only) {
         (Some(gff), false) => {
-            let model = GeneModel::from_path(gff)?;
+            // --lenient also lets the gene model infer missing CDS phases.
+            let model = GeneModel::from_path_with(
+                gff,
+                &crate::gene_model::ReadOptions {
+                    lenient: args.lenient,
+                },
+            )?;
             Some(Annotator::new(
                 Arc::new(model),
                 Arc::clone(&reference),

@@ -20,8 +20,9 @@ use noodles::vcf::Header;
 use noodles::vcf::header::record::value::map::Info;
 use noodles::vcf::header::record::value::map::info::{Number, Type};
 use noodles::vcf::variant::record_buf::info::field::Value;
+use noodles::vcf::variant::record_buf::info::field::value::Array;
 use rayon::prelude::*;
-use variant_model::csq::{csq_header_description, format_csq};
+use variant_model::csq::csq_header_description;
 use variant_model::{GenomicAllele, SoTerm, TranscriptConsequence, VariantClass};
 
 use crate::gene_model::{GeneModel, Transcript};
@@ -335,18 +336,22 @@ fn pick_entry(
 }
 
 /// The output record: the normalised record with INFO/CSQ (and BCSQ) set.
+/// Both are `Number=.` lists: written as arrays so that the commas between
+/// entries stay separators (a single string would get them escaped).
 pub fn into_output_record(annotated: AnnotatedRecord) -> noodles::vcf::variant::RecordBuf {
     let mut record = annotated.normalised.record;
+    let list = |entries: Vec<String>| Value::Array(Array::String(entries.into_iter().map(Some).collect()));
     if !annotated.consequences.is_empty() {
-        record.info_mut().insert(
-            "CSQ".into(),
-            Some(Value::String(format_csq(&annotated.consequences))),
-        );
+        let entries = annotated
+            .consequences
+            .iter()
+            .map(variant_model::csq::format_entry)
+            .collect();
+        record.info_mut().insert("CSQ".into(), Some(list(entries)));
     }
     if let Some(bcsq) = annotated.bcsq {
-        record
-            .info_mut()
-            .insert("BCSQ".into(), Some(Value::String(bcsq)));
+        let entries = bcsq.split(',').map(str::to_string).collect();
+        record.info_mut().insert("BCSQ".into(), Some(list(entries)));
     }
     record
 }
@@ -456,10 +461,12 @@ mod tests {
         assert!(c[0].pick);
         let record = into_output_record(out.remove(0));
         let csq = record.info().get("CSQ").unwrap().unwrap();
-        let Value::String(csq) = csq else {
-            panic!("CSQ is not a string")
+        let Value::Array(Array::String(entries)) = csq else {
+            panic!("CSQ is not a list of strings")
         };
-        assert!(csq.starts_with("A|missense_variant|MODERATE|SYM_A|GENE_A|Transcript|A.1|"));
+        assert_eq!(entries.len(), 1);
+        let entry = entries[0].as_deref().unwrap();
+        assert!(entry.starts_with("A|missense_variant|MODERATE|SYM_A|GENE_A|Transcript|A.1|"));
         assert!(record.info().get("BCSQ").is_some());
     }
 
