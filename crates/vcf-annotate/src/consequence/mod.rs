@@ -340,12 +340,15 @@ fn pick_entry(
 /// entries stay separators (a single string would get them escaped).
 pub fn into_output_record(annotated: AnnotatedRecord) -> noodles::vcf::variant::RecordBuf {
     let mut record = annotated.normalised.record;
-    let list = |entries: Vec<String>| Value::Array(Array::String(entries.into_iter().map(Some).collect()));
+    let list =
+        |entries: Vec<String>| Value::Array(Array::String(entries.into_iter().map(Some).collect()));
     if !annotated.consequences.is_empty() {
         let entries = annotated
             .consequences
             .iter()
-            .map(variant_model::csq::format_entry)
+            // The VCF writer percent-encodes `;` and `=` itself (as VEP
+            // writes them): hand it the raw characters.
+            .map(|c| variant_model::csq::unescape_value(&variant_model::csq::format_entry(c)))
             .collect();
         record.info_mut().insert("CSQ".into(), Some(list(entries)));
     }

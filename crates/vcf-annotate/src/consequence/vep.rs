@@ -252,15 +252,27 @@ fn coding_terms(ts: &TranscriptSeq, change: &CodonChange, length_change: i64) ->
                 SoTerm::StartLost
             });
         }
-        let contains = |long: &[u8], short: &[u8]| long.starts_with(short) || long.ends_with(short);
+        // As Ensembl: after trimming the shared prefix and suffix, a pure
+        // deletion (insertion) leaves nothing of the ALT (REF) codons.
+        let contained = |long: &[u8], short: &[u8]| {
+            let p = long.iter().zip(short).take_while(|(x, y)| x == y).count();
+            let (l, s) = (&long[p..], &short[p..]);
+            let q = l
+                .iter()
+                .rev()
+                .zip(s.iter().rev())
+                .take_while(|(x, y)| x == y)
+                .count();
+            q == s.len()
+        };
         let (rc, ac) = (&change.ref_codons, &change.alt_codons);
         if length_change > 0 {
-            if contains(ac, rc) || contains(a, r) {
+            if contained(ac, rc) || contained(a, r) {
                 terms.push(SoTerm::InframeInsertion);
             } else {
                 terms.push(SoTerm::ProteinAlteringVariant);
             }
-        } else if contains(rc, ac) || contains(r, a) {
+        } else if contained(rc, ac) || contained(r, a) {
             terms.push(SoTerm::InframeDeletion);
         } else {
             terms.push(SoTerm::ProteinAlteringVariant);
@@ -383,9 +395,40 @@ pub fn transcript_consequence(
         (v.end, v.start)
     };
     let (p5, p3) = (ts.map(g5), ts.map(g3));
-    let same_exon =
+    let mut same_exon =
         matches!((p5, p3), (TxPos::Exon { exon: a, .. }, TxPos::Exon { exon: b, .. }) if a == b);
-    let (c5, c3) = (p5.cdna(), p3.cdna());
+    let (mut c5, mut c3) = (p5.cdna(), p3.cdna());
+    let mut touched = touched;
+    if v.is_insertion() && touched.is_empty() {
+        // An insertion right at an exon edge (one flank exonic, the other
+        // intronic) adds bases to the spliced transcript next to that exon
+        // edge: annotate it as exonic there, so a frameshift is not missed.
+        match (p5, p3) {
+            (TxPos::Exon { cdna, exon }, TxPos::Intron { .. })
+                if exon + 1 < ts.exons.len() && cdna == ts.exons[exon].cdna_end() =>
+            {
+                (c5, c3) = (Some(cdna), Some(cdna + 1));
+                same_exon = true;
+                touched = vec![exon];
+            }
+            (TxPos::Intron { .. }, TxPos::Exon { cdna, exon })
+                if exon > 0 && cdna == ts.exons[exon].cdna_start =>
+            {
+                (c5, c3) = (Some(cdna - 1), Some(cdna));
+                same_exon = true;
+                touched = vec![exon];
+            }
+            _ => {}
+        }
+        if let Some(&i) = touched.first() {
+            let n = ts.exons[i].number;
+            c.exon = Some(FeatureNumber {
+                first: n,
+                last: n,
+                total: ts.exons.len() as u32,
+            });
+        }
+    }
     if !touched.is_empty() && (c5.is_some() || c3.is_some()) {
         c.cdna_position = Some(PositionRange { start: c5, end: c3 });
     }
@@ -848,6 +891,16 @@ mod tests {
         assert_eq!(hgvsc(&c), "c.12_13insAAC");
         assert_eq!(hgvsp(&c), "p.Gly4_Phe5insAsn");
         assert_eq!(c.protein_position.unwrap().to_vep(), "4-5");
+    }
+
+    #[test]
+    fn insertion_at_an_exon_edge_is_coding() {
+        // One base inserted between the last base of exon 1 and the intron.
+        let c = both(30, "G", "GA");
+        assert_eq!(terms(&c), ["frameshift_variant", "splice_region_variant"]);
+        assert_eq!(c.exon.unwrap().to_vep(), "1/3");
+        assert_eq!(c.cds_position.unwrap().to_vep(), "10-11");
+        assert_eq!(hgvsc(&c), "c.10_10+1insA");
     }
 
     #[test]
