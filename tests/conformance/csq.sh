@@ -5,6 +5,7 @@
 #
 # Usage: tests/conformance/csq.sh [DIR]   (default ../shared/data/bcftools_csq)
 # Env:   VCF_ANNOTATE=path/to/binary (default: builds target/debug/vcf-annotate)
+#        MIN_CONCORDANCE=percent below which the script fails (default 99.5)
 #
 # Expectations, per input record:
 #   - `<case>.txt` next to a VCF: the BCSQ line bcftools' test suite asserts
@@ -258,5 +259,10 @@ if [ -f "$top/csq.vcf" ]; then
   done
 fi
 
-[ "$skipped" -gt 0 ] && echo "skipped: $skipped records (options without an equivalent)"
+if [ "$skipped" -gt 0 ]; then
+  echo "skipped: $skipped records (options without an equivalent)"
+fi
 echo "concordance: $agree/$total"
+# Fails below MIN_CONCORDANCE percent (default 99.5).
+awk -v a="$agree" -v t="$total" -v m="${MIN_CONCORDANCE:-99.5}" 'BEGIN { exit !(t > 0 && 100 * a / t >= m) }'
+

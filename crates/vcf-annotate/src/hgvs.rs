@@ -217,6 +217,33 @@ pub fn hgvs_protein(change: &CodingChange) -> Option<String> {
     let ref_has_stop = ref_protein.last() == Some(&STOP);
     let mut alt_protein = Vec::new();
     let mut stopped = false;
+    let length_change = change.alt.len() as i64 - (last as i64 - first as i64 + 1);
+    // In frame and away from the stop codon, the protein after the touched
+    // codons is the reference one: translate only those codons.
+    let last_codon = if first > last { codon0 } else { (last - 1) / 3 };
+    let region_end = (last_codon + 1) * 3;
+    let local = length_change % 3 == 0
+        && region_end <= coding.cds.len()
+        && last_codon + 1 < ref_protein.len()
+        && !ref_protein[codon0..=last_codon].contains(&STOP);
+    let alt_seq = if local {
+        let region_len = (region_end - codon0 * 3) as i64 + length_change;
+        for codon in alt_seq[..region_len as usize].chunks_exact(3) {
+            let aa = code.translate_codon(codon);
+            alt_protein.push(aa);
+            if aa == STOP {
+                stopped = true;
+                break;
+            }
+        }
+        if !stopped {
+            alt_protein.extend_from_slice(&ref_protein[last_codon + 1..]);
+            stopped = true;
+        }
+        &alt_seq[..0]
+    } else {
+        &alt_seq[..]
+    };
     for codon in alt_seq.chunks_exact(3) {
         let aa = code.translate_codon(codon);
         alt_protein.push(aa);
@@ -247,7 +274,6 @@ pub fn hgvs_protein(change: &CodingChange) -> Option<String> {
     {
         return Some("p.Met1?".into());
     }
-    let length_change = change.alt.len() as i64 - (last as i64 - first as i64 + 1);
     let aa = |a: u8| three_letter(a);
     let prefix = ref_tail
         .iter()

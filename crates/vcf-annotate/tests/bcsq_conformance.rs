@@ -21,8 +21,15 @@ use vcf_annotate::gene_model::{GeneModel, ReadOptions};
 use vcf_annotate::record::NormalisedRecord;
 use vcf_annotate::reference::{ContigSequence, Reference};
 
+/// `$SHARED_DATA` (relative to the project root) or `../shared/data`.
+fn shared_data() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let data = std::env::var("SHARED_DATA").unwrap_or_else(|_| "../shared/data".into());
+    root.join(data)
+}
+
 fn data_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/bcftools_csq")
+    shared_data().join("bcftools_csq")
 }
 
 /// Input records, one per ALT, with the EXP value of their record.

@@ -22,8 +22,15 @@ use vcf_annotate::consequence::vep::{Flanks, transcript_consequence};
 use vcf_annotate::gene_model::{GeneModel, Transcript};
 use vcf_annotate::reference::ContigSequence;
 
+/// `$SHARED_DATA` (relative to the project root) or `../shared/data`.
+fn shared_data() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let data = std::env::var("SHARED_DATA").unwrap_or_else(|_| "../shared/data".into());
+    root.join(data)
+}
+
 fn data_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/vep_chr21")
+    shared_data().join("vep_chr21")
 }
 
 /// One assertion of the TSV.

@@ -25,7 +25,7 @@ use noodles::vcf::variant::record_buf::samples::sample::Value as SampleValue;
 use variant_model::Strand;
 use variant_model::protein::{GeneticCode, complement};
 
-use crate::consequence::BlockCache;
+use crate::consequence::transcript_seq::contig_slice;
 use crate::gene_model::{GeneModel, Transcript};
 use crate::record::NormalisedRecord;
 use crate::reference::ContigSequence;
@@ -182,17 +182,16 @@ impl BTranscript {
         let biotype = biotype_coding
             .map(str::to_string)
             .unwrap_or_else(|| tr.biotype.clone());
-        let reference: Vec<u8> = (beg - PAD..=end + PAD)
-            .map(|p| {
-                if p < 0 {
-                    b'N'
-                } else {
-                    contig
-                        .slice(p as u64 + 1, p as u64 + 1)
-                        .map_or(b'N', |s| s[0])
-                }
-            })
-            .collect();
+        // 0-based `beg - PAD ..= end + PAD`, N outside the contig.
+        let lo = beg - PAD + 1;
+        let hi = (end + PAD + 1) as u64;
+        let reference = if lo >= 1 {
+            contig_slice(contig, lo as u64, hi)
+        } else {
+            let mut r = vec![b'N'; (1 - lo) as usize];
+            r.extend(contig_slice(contig, 1, hi));
+            r
+        };
         let mut exons: Vec<(i64, i64)> = tr
             .exons
             .iter()
@@ -2048,11 +2047,9 @@ pub fn annotate_block(
     model: &GeneModel,
     contigs: &dyn Fn(&str) -> Option<Arc<ContigSequence>>,
     block: &[NormalisedRecord],
-    cache: &mut BlockCache,
     n_samples: usize,
     brief: usize,
 ) -> Vec<Option<String>> {
-    let _ = cache;
     let mut out = vec![None; block.len()];
     let Some(first) = block.first() else {
         return out;
@@ -2268,14 +2265,7 @@ mod tests {
         let model = GeneModel::from_transcripts([tr]);
         let c = contig("1", seq);
         let contigs = move |_: &str| Some(Arc::clone(&c));
-        annotate_block(
-            &model,
-            &contigs,
-            records,
-            &mut BlockCache::default(),
-            samples,
-            0,
-        )
+        annotate_block(&model, &contigs, records, samples, 0)
     }
 
     #[test]
@@ -2404,7 +2394,7 @@ mod tests {
             record(25, "T", "C", &[]),
             record(47, "G", "A", &[]),
         ];
-        let out = annotate_block(&model, &contigs, &records, &mut BlockCache::default(), 0, 0);
+        let out = annotate_block(&model, &contigs, &records, 0, 0);
         assert_eq!(
             out[0].as_deref(),
             Some("5_prime_utr|SYM_T|T|protein_coding")

@@ -189,12 +189,18 @@ impl Annotator {
         Ok(done.into_iter().flatten().collect())
     }
 
-    /// Annotates one block; transcript sequences are built once per block.
+    /// Annotates one block (all on one contig). The sequences of every
+    /// transcript near the block are built once, then records are
+    /// annotated in parallel; BCSQ, which links records, runs in order.
     fn annotate_block(
         &self,
         block: Vec<NormalisedRecord>,
     ) -> Result<Vec<AnnotatedRecord>, AnnotateError> {
-        let mut cache = BlockCache::default();
+        let Some(first) = block.first() else {
+            return Ok(Vec::new());
+        };
+        let chrom = first.allele.chrom.clone();
+        let contig = self.contig(&chrom, first.line)?;
         let flank = self
             .options
             .upstream_distance
@@ -203,57 +209,42 @@ impl Annotator {
             upstream: self.options.upstream_distance,
             downstream: self.options.downstream_distance,
         };
-        let mut annotated = Vec::with_capacity(block.len());
-        for record in &block {
-            let consequences = match Variant::from_allele(&record.allele) {
-                Some(v) => {
-                    let contig = self.contig(&record.allele.chrom, record.line)?;
-                    let transcripts = self.model.overlapping(
-                        &record.allele.chrom,
-                        v.start.min(v.end),
-                        v.end.max(v.start),
-                        flank,
-                    );
-                    let mut entries = Vec::new();
-                    let mut used = Vec::new();
-                    for tr in transcripts {
-                        let ts = cache.get(&tr, &contig);
-                        if let Some(c) = vep::transcript_consequence(&ts, &v, flanks) {
-                            entries.push(c);
-                            used.push(tr);
-                        }
-                    }
-                    if entries.is_empty() {
-                        entries.push(TranscriptConsequence {
-                            consequences: vec![SoTerm::IntergenicVariant],
-                            impact: Some(SoTerm::IntergenicVariant.impact()),
-                            ..Default::default()
-                        });
-                    }
-                    let hgvsg = crate::hgvs::hgvs_genomic(&record.allele.chrom, &contig, &v);
-                    for e in &mut entries {
-                        e.allele = vep_allele(&record.allele);
-                        e.variant_class = Some(record.allele.class().so_term().to_string());
-                        e.hgvsg = Some(hgvsg.clone());
-                    }
-                    pick_entry(&mut entries, &used, &self.options.pick_order);
-                    entries
-                }
-                None => Vec::new(),
-            };
-            annotated.push(AnnotatedRecord {
+        let variants: Vec<Option<Variant>> = block
+            .iter()
+            .map(|r| Variant::from_allele(&r.allele))
+            .collect();
+        let lo = variants.iter().flatten().map(|v| v.start.min(v.end)).min();
+        let hi = variants.iter().flatten().map(|v| v.end.max(v.start)).max();
+        let sequences: HashMap<usize, Arc<TranscriptSeq>> = match (lo, hi) {
+            (Some(lo), Some(hi)) => self
+                .model
+                .overlapping(&chrom, lo, hi, flank)
+                .into_par_iter()
+                .map(|t| {
+                    let key = Arc::as_ptr(&t) as usize;
+                    (key, Arc::new(TranscriptSeq::new(t, Arc::clone(&contig))))
+                })
+                .collect(),
+            _ => HashMap::new(),
+        };
+        let mut annotated: Vec<AnnotatedRecord> = block
+            .par_iter()
+            .zip(variants.par_iter())
+            .map(|(record, v)| AnnotatedRecord {
                 normalised: record.clone(),
-                consequences,
+                consequences: v
+                    .as_ref()
+                    .map(|v| self.consequences(record, v, &contig, &sequences, flank, flanks))
+                    .unwrap_or_default(),
                 bcsq: None,
-            });
-        }
+            })
+            .collect();
         if self.options.bcsq {
             let contigs = |name: &str| self.sequences.contig(name).ok();
             let bcsq = bcsq::annotate_block(
                 &self.model,
                 &contigs,
                 &block,
-                &mut cache,
                 self.options.samples,
                 self.options.bcsq_brief,
             );
@@ -264,6 +255,51 @@ impl Annotator {
         Ok(annotated)
     }
 
+    /// CSQ entries of one allele: every transcript within the flanks, or
+    /// one intergenic entry; one of them picked.
+    fn consequences(
+        &self,
+        record: &NormalisedRecord,
+        v: &Variant,
+        contig: &ContigSequence,
+        sequences: &HashMap<usize, Arc<TranscriptSeq>>,
+        flank: u64,
+        flanks: Flanks,
+    ) -> Vec<TranscriptConsequence> {
+        let chrom = &record.allele.chrom;
+        let transcripts =
+            self.model
+                .overlapping(chrom, v.start.min(v.end), v.end.max(v.start), flank);
+        let mut entries = Vec::new();
+        let mut used = Vec::new();
+        for tr in transcripts {
+            let Some(ts) = sequences.get(&(Arc::as_ptr(&tr) as usize)) else {
+                continue;
+            };
+            if let Some(c) = vep::transcript_consequence(ts, v, flanks) {
+                entries.push(c);
+                used.push(tr);
+            }
+        }
+        if entries.is_empty() {
+            entries.push(TranscriptConsequence {
+                consequences: vec![SoTerm::IntergenicVariant],
+                impact: Some(SoTerm::IntergenicVariant.impact()),
+                ..Default::default()
+            });
+        }
+        let hgvsg = crate::hgvs::hgvs_genomic(chrom, contig, v);
+        let allele = vep_allele(&record.allele);
+        let class = record.allele.class().so_term().to_string();
+        for e in &mut entries {
+            e.allele = allele.clone();
+            e.variant_class = Some(class.clone());
+            e.hgvsg = Some(hgvsg.clone());
+        }
+        pick_entry(&mut entries, &used, &self.options.pick_order);
+        entries
+    }
+
     fn contig(&self, name: &str, line: u64) -> Result<Arc<ContigSequence>, AnnotateError> {
         self.sequences
             .contig(name)
@@ -272,27 +308,6 @@ impl Annotator {
 }
 
 use noodles::vcf::header::record::value::Map;
-
-/// Transcript sequences built during one block.
-#[derive(Default)]
-pub struct BlockCache {
-    transcripts: HashMap<String, Arc<TranscriptSeq>>,
-}
-
-impl BlockCache {
-    pub fn get(
-        &mut self,
-        tr: &Arc<Transcript>,
-        contig: &Arc<ContigSequence>,
-    ) -> Arc<TranscriptSeq> {
-        let key = format!("{}\t{}", tr.id, tr.chrom);
-        Arc::clone(
-            self.transcripts.entry(key).or_insert_with(|| {
-                Arc::new(TranscriptSeq::new(Arc::clone(tr), Arc::clone(contig)))
-            }),
-        )
-    }
-}
 
 /// VEP's allele notation: the ALT without the padding base VCF puts before
 /// indels, `-` for a deletion.
@@ -348,7 +363,14 @@ pub fn into_output_record(annotated: AnnotatedRecord) -> noodles::vcf::variant::
             .iter()
             // The VCF writer percent-encodes `;` and `=` itself (as VEP
             // writes them): hand it the raw characters.
-            .map(|c| variant_model::csq::unescape_value(&variant_model::csq::format_entry(c)))
+            .map(|c| {
+                let entry = variant_model::csq::format_entry(c);
+                if entry.contains('%') {
+                    variant_model::csq::unescape_value(&entry)
+                } else {
+                    entry
+                }
+            })
             .collect();
         record.info_mut().insert("CSQ".into(), Some(list(entries)));
     }
