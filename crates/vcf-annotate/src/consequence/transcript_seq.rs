@@ -286,10 +286,11 @@ pub fn contig_slice(contig: &ContigSequence, start: u64, end: u64) -> Vec<u8> {
     if end < start {
         return Vec::new();
     }
-    if let Some(s) = contig.slice(start.max(1), end.min(contig.len())) {
-        if start >= 1 && end <= contig.len() {
-            return s.to_vec();
-        }
+    if start >= 1
+        && end <= contig.len()
+        && let Some(s) = contig.slice(start, end)
+    {
+        return s.to_vec();
     }
     (start..=end)
         .map(|p| contig.slice(p, p).map_or(b'N', |s| s[0]))
