@@ -355,7 +355,16 @@ impl VcfInput {
                 }
                 let (model, header, lenient) = (&self.model, &self.header, self.options.lenient);
                 raw.into_par_iter()
-                    .map(|(n, record)| parse_bcf_record(model, header, lenient, n, &record))
+                    .map(|(n, record)| {
+                        // noodles-bcf panics on value types it does not
+                        // implement; report that as an error on the record.
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            parse_bcf_record(model, header, lenient, n, &record)
+                        }))
+                        .unwrap_or_else(|_| {
+                            Err((n, "cannot decode the record: a BCF value type noodles does not support".into()))
+                        })
+                    })
                     .collect::<Vec<_>>()
             }
         };

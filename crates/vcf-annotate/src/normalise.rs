@@ -187,7 +187,7 @@ impl<'a> Normaliser<'a> {
         }
         let mut out = Vec::with_capacity(alts.len());
         for alt_index in 1..=alts.len() {
-            let split = self.split(line, &record, alt_index)?;
+            let split = self.split(&record, alt_index);
             let mut original = original.clone();
             original.alt_index = alt_index;
             let mut split = split;
@@ -220,12 +220,7 @@ impl<'a> Normaliser<'a> {
     }
 
     /// The biallelic record for ALT `alt_index` (1-based).
-    fn split(
-        &self,
-        line: u64,
-        record: &RecordBuf,
-        alt_index: usize,
-    ) -> Result<RecordBuf, NormaliseError> {
+    fn split(&self, record: &RecordBuf, alt_index: usize) -> RecordBuf {
         let alleles = record.alternate_bases().as_ref().len() + 1;
         let mut out = record.clone();
         *out.alternate_bases_mut() =
@@ -236,20 +231,11 @@ impl<'a> Normaliser<'a> {
                 continue;
             };
             let Some(v) = value.as_mut() else { continue };
-            let picks = picks_for(split, alleles, alt_index, InfoLen::of(v), 2);
-            match picks {
+            match picks_for(split, alleles, alt_index, InfoLen::of(v), 2) {
                 Some(picks) => pick_info(v, &picks),
-                None => {
-                    return Err(Self::invalid(
-                        line,
-                        format!(
-                            "INFO/{key} has {} values, which does not fit its Number={} for {} alleles",
-                            InfoLen::of(v),
-                            split_name(split),
-                            alleles
-                        ),
-                    ));
-                }
+                // Only reachable with --lenient (validation checks counts):
+                // like bcftools, keep what can be picked, else missing.
+                None => pick_info(v, &fallback_picks(split, alt_index, InfoLen::of(v))),
             }
         }
 
@@ -262,7 +248,7 @@ impl<'a> Normaliser<'a> {
                 .collect();
             let gt_index = keys.as_ref().get_index_of("GT");
             let mut samples: Vec<Vec<Option<SampleValue>>> = Vec::new();
-            for (sample_index, sample) in record.samples().values().enumerate() {
+            for sample in record.samples().values() {
                 let mut values = sample.values().to_vec();
                 let ploidy = gt_index.and_then(|i| values.get(i)).and_then(|v| match v {
                     Some(SampleValue::Genotype(g)) => Some(g.as_ref().len()),
@@ -286,26 +272,15 @@ impl<'a> Normaliser<'a> {
                     if len == 1 && is_missing_sample(v) {
                         continue;
                     }
-                    match picks_for(split, alleles, alt_index, len, ploidy.unwrap_or(2)) {
-                        Some(picks) => pick_sample(v, &picks),
-                        None => {
-                            return Err(Self::invalid(
-                                line,
-                                format!(
-                                    "FORMAT/{} of sample {} has {len} values, which does not fit its Number={} for {alleles} alleles",
-                                    keys.as_ref()[i],
-                                    sample_index + 1,
-                                    split_name(split),
-                                ),
-                            ));
-                        }
-                    }
+                    let picks = picks_for(split, alleles, alt_index, len, ploidy.unwrap_or(2))
+                        .unwrap_or_else(|| fallback_picks(split, alt_index, len));
+                    pick_sample(v, &picks);
                 }
                 samples.push(values);
             }
             *out.samples_mut() = Samples::new(keys, samples);
         }
-        Ok(out)
+        out
     }
 
     fn normalise_biallelic(
@@ -447,14 +422,6 @@ fn finish(
     }
 }
 
-fn split_name(split: Split) -> &'static str {
-    match split {
-        Split::A => "A",
-        Split::R => "R",
-        Split::G => "G",
-    }
-}
-
 /// Bases only (no symbolic, breakend, `*` or missing allele).
 fn is_sequence(allele: &str) -> bool {
     !allele.is_empty()
@@ -538,6 +505,26 @@ pub fn realign(
     )
 }
 
+/// Picks for a field whose count does not fit its Number (accepted by
+/// `--lenient`): the diploid layout when every index exists, otherwise an
+/// empty list, which makes the value missing.
+fn fallback_picks(split: Split, alt_index: usize, len: usize) -> Vec<usize> {
+    let wanted = match split {
+        Split::A => vec![alt_index - 1],
+        Split::R => vec![0, alt_index],
+        Split::G => vec![
+            genotype_index(0, 0),
+            genotype_index(0, alt_index),
+            genotype_index(alt_index, alt_index),
+        ],
+    };
+    if wanted.iter().all(|&i| i < len) {
+        wanted
+    } else {
+        Vec::new()
+    }
+}
+
 /// Index of genotype `a/b` (a <= b) in VCF order.
 fn genotype_index(a: usize, b: usize) -> usize {
     b * (b + 1) / 2 + a
@@ -602,7 +589,11 @@ fn is_missing_sample(v: &SampleValue) -> bool {
     }
 }
 
-fn pick<T: Clone>(values: &[T], picks: &[usize]) -> Vec<T> {
+/// The picked values; no picks means one missing value.
+fn pick<T: Clone>(values: &[Option<T>], picks: &[usize]) -> Vec<Option<T>> {
+    if picks.is_empty() {
+        return vec![None];
+    }
     picks.iter().map(|&i| values[i].clone()).collect()
 }
 
@@ -618,7 +609,16 @@ fn pick_info(v: &mut InfoValue, picks: &[usize]) {
         InfoValue::Array(InfoArray::String(x)) => {
             InfoValue::Array(InfoArray::String(pick(x, picks)))
         }
-        _ => return, // a single value is already the one to keep
+        // A single value is already the one to keep, unless none fits.
+        InfoValue::String(_) if picks.is_empty() => InfoValue::Array(InfoArray::String(vec![None])),
+        InfoValue::Integer(_) if picks.is_empty() => {
+            InfoValue::Array(InfoArray::Integer(vec![None]))
+        }
+        InfoValue::Float(_) if picks.is_empty() => InfoValue::Array(InfoArray::Float(vec![None])),
+        InfoValue::Character(_) if picks.is_empty() => {
+            InfoValue::Array(InfoArray::Character(vec![None]))
+        }
+        _ => return,
     };
     *v = picked;
 }

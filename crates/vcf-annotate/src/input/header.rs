@@ -271,12 +271,11 @@ pub fn validate(
             _ if key == "PEDIGREE" && model.version < (4, 3) => "",
             _ => return Err(fail(i, format!("##{key} has no ID"))),
         };
-        if let Some(f) = fields.iter().find(|f| f.key == "Description" && !f.quoted) {
-            let _ = f;
-            return Err(fail(
+        if fields.iter().any(|f| f.key == "Description" && !f.quoted) {
+            issue(
                 i,
                 format!("##{key} ID={id}: Description must be in double quotes"),
-            ));
+            )?;
         }
         match key {
             "INFO" | "FORMAT" | "ALT" | "META" => {
@@ -393,10 +392,14 @@ pub fn validate(
             }
             "contig" => {
                 if let Some(bad) = bad_contig_char(id, model.version) {
-                    return Err(fail(
-                        i,
-                        format!("##contig: ID `{id}` contains the character {bad:?}"),
-                    ));
+                    let message = format!("##contig: ID `{id}` contains the character {bad:?}");
+                    // VCF 4.3's grammar allows these after the first
+                    // character (HLA contigs of GRCh38 use `*` and `:`).
+                    if matches!(bad, ':' | '*' | '[' | ']' | '=') {
+                        issue(i, message)?;
+                    } else {
+                        return Err(fail(i, message));
+                    }
                 }
                 model.contigs.insert(id.to_string());
             }
