@@ -167,6 +167,7 @@ fn bcsq_matches_bcftools_expectations() {
     assert!(dir.is_dir(), "missing {}", dir.display());
     let mut agree = 0;
     let mut total = 0;
+    let (mut hgvs_valid, mut hgvs_total) = (0, 0);
     // VCF -> (GFF, FASTA, file of expected output if not `<vcf>.txt`)
     let mut cases: BTreeMap<PathBuf, (PathBuf, PathBuf, Option<PathBuf>)> = BTreeMap::new();
     let top = dir.join("_toplevel");
@@ -232,6 +233,19 @@ fn bcsq_matches_bcftools_expectations() {
         );
         let mut out = annotator.annotate(case.records.clone()).unwrap();
         out.extend(annotator.finish().unwrap());
+        // Self-check: every HGVS string of the CSQ entries parses.
+        for r in &out {
+            for c in &r.consequences {
+                for h in [&c.hgvsg, &c.hgvsc, &c.hgvsp].into_iter().flatten() {
+                    hgvs_total += 1;
+                    if variant_model::hgvs::parse_with_contig_name(h).is_err() {
+                        println!("INVALID HGVS {h}");
+                    } else {
+                        hgvs_valid += 1;
+                    }
+                }
+            }
+        }
         for (site, exp, idx) in &case.expected {
             let got: Vec<String> = idx.iter().filter_map(|&i| out[i].bcsq.clone()).collect();
             let got = if got.is_empty() {
@@ -251,6 +265,8 @@ fn bcsq_matches_bcftools_expectations() {
             }
         }
     }
+    println!("HGVS grammar: {hgvs_valid}/{hgvs_total} valid");
     println!("concordance: {agree}/{total}");
     assert!(total > 0);
+    assert_eq!(hgvs_valid, hgvs_total, "HGVS strings that fail the grammar");
 }

@@ -750,6 +750,12 @@ mod tests {
             assert_eq!(fwd.cds_position, rev.cds_position);
             assert_eq!(fwd.protein_position, rev.protein_position);
         }
+        for h in [&fwd.hgvsc, &fwd.hgvsp, &rev.hgvsc, &rev.hgvsp]
+            .into_iter()
+            .flatten()
+        {
+            assert_valid_hgvs(h);
+        }
         let strip =
             |h: &Option<String>| h.as_ref().map(|h| h.split_once(':').unwrap().1.to_string());
         assert_eq!(
@@ -763,6 +769,14 @@ mod tests {
             "HGVSp differs between strands"
         );
         fwd
+    }
+
+    /// Every HGVS string we emit must pass the HGVS grammar.
+    fn assert_valid_hgvs(h: &str) {
+        assert!(
+            variant_model::hgvs::parse_with_contig_name(h).is_ok(),
+            "invalid HGVS {h}"
+        );
     }
 
     fn terms(c: &TranscriptConsequence) -> Vec<&'static str> {
