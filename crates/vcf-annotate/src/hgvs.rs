@@ -163,7 +163,11 @@ fn describe(
             } else {
                 (v.end + 1, v.end + len)
             };
-            return Some(format!("{}dup", range(a, b)?));
+            // A duplicated stretch running off the transcript cannot be
+            // numbered: describe the insertion instead.
+            if let Some(r) = range(a, b) {
+                return Some(format!("{r}dup"));
+            }
         }
         return Some(format!("{}_{}ins{alt}", pos(five)?, pos(three)?));
     }
