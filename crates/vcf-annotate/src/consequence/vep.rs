@@ -989,6 +989,26 @@ mod tests {
     }
 
     #[test]
+    fn intron_in_the_5prime_utr() {
+        // Exon 1 (1..10) is all 5' UTR; exon 2 (41..60) holds the CDS from 45.
+        let mut seq = String::from("CCCCCCCCCCGTAAGT");
+        seq.push_str(&"T".repeat(20));
+        seq.push_str("TTAGCCCCATGGCCAAATAAGG");
+        let tr = transcript("U", Strand::Forward, &[(1, 10), (41, 60)], Some((45, 56)));
+        let ts = TranscriptSeq::new(Arc::new(tr), contig("1", &seq));
+        assert_eq!(ts.coding.as_ref().unwrap().protein, b"MAK*");
+        let v = Variant::from_parts(13, b"A", b"G").unwrap();
+        let c = transcript_consequence(&ts, &v, FLANKS).unwrap();
+        assert_eq!(terms(&c), ["splice_donor_region_variant", "intron_variant"]);
+        assert_eq!(hgvsc(&c), "c.-5+3A>G");
+        assert_valid_hgvs(c.hgvsc.as_deref().unwrap());
+        let v = Variant::from_parts(39, b"A", b"G").unwrap();
+        let c = transcript_consequence(&ts, &v, FLANKS).unwrap();
+        assert_eq!(hgvsc(&c), "c.-4-2A>G");
+        assert_eq!(terms(&c), ["splice_acceptor_variant"]);
+    }
+
+    #[test]
     fn mitochondrial_code_reads_tga_as_trp() {
         // TGG (Trp) -> TGA: a stop in the standard code, Trp in MT.
         let seq = "ATGTGGTAA";
