@@ -16,8 +16,9 @@
 #   - `*.cmd` + `*.cmd.out`: each `bcftools csq` command is replayed with the
 #     same reference, gene model, VCF and `-B/-b` (brief protein changes);
 #     `-i/-e` filters are applied beforehand with `bcftools view` and the
-#     filtered-out records are not compared; `-l` (local, no haplotypes) and
-#     `-Ot` (text output) have no equivalent and are counted as skipped.
+#     filtered-out records are not compared; `-l` (local, each record alone)
+#     is --bcsq-local; `-Ot` (text output) has no equivalent and is skipped;
+#   - `<case>.txt-l`: expected `bcftools csq -l` output, run with --bcsq-local.
 #     For per-sample TBCSQ output the union over samples is compared with our
 #     INFO/BCSQ (the union bcftools also writes to INFO/BCSQ).
 #
@@ -66,15 +67,16 @@ indexed_fasta() {
   echo "$copy"
 }
 
-# annotate FASTA GFF VCF BRIEF > "POS REF ALT BCSQ" per input record.
+# annotate FASTA GFF VCF BRIEF [--bcsq-local] > "POS REF ALT BCSQ" per
+# input record.
 annotate() {
-  local fa gff=$2 vcf=$3 brief=$4
+  local fa gff=$2 vcf=$3 brief=$4 local=${5:-}
   fa=$(indexed_fasta "$1")
   # A few test VCFs end INFO with `;` (an empty key, invalid VCF even for
   # --lenient); it does not change consequences, so it is removed first.
   awk 'BEGIN { FS = OFS = "\t" } !/^#/ { sub(/;+$/, "", $8) } { print }' "$vcf" >"$TMP/input.vcf"
   vcf="$TMP/input.vcf"
-  if ! "$VCF_ANNOTATE" --lenient --ref-mismatch flag --bcsq --bcsq-brief "$brief" -f "$fa" -g "$gff" \
+  if ! "$VCF_ANNOTATE" --lenient --ref-mismatch flag --bcsq --bcsq-brief "$brief" $local -f "$fa" -g "$gff" \
       -o "$TMP/out.vcf" "$vcf" 2>"$TMP/err"; then
     echo "csq: vcf-annotate failed on $vcf:" >&2
     cat "$TMP/err" >&2
@@ -137,9 +139,10 @@ tally() { # reads compare output: passes DIFF lines through, adds counts
   done
 }
 
-# Expected values of a VCF: its .txt (second line of each pair) and INFO/EXP.
+# Expected values of a VCF: its .txt (second line of each pair; or TXT) and
+# INFO/EXP.
 expected_of_vcf() {
-  local vcf=$1 txt=${1%.vcf}.txt
+  local vcf=$1 txt=${2:-${1%.vcf}.txt}
   bcftools query -f '%POS\t%REF\t%ALT\t%INFO/EXP\n' "$vcf" >"$TMP/exp_info" 2>/dev/null || : >"$TMP/exp_info"
   if [ -f "$txt" ] && [ -n "$(bcftools query -l "$vcf")" ]; then
     # With samples the suite records per-sample TBCSQ lines: their union.
@@ -167,6 +170,14 @@ run_vcf_case() { # DIR VCF
   [ -s "$TMP/expected" ] || return 0
   annotate "$d/$name.fa" "$gff" "$vcf" 0 >"$TMP/got"
   compare "${vcf#"$DIR"/}" "$TMP/expected" "$TMP/got" | tally
+  # `<case>.txt-l`: the expected output of `bcftools csq -l` (each record
+  # alone), compared with --bcsq-local.
+  local txt_l=${vcf%.vcf}.txt-l
+  if [ -f "$txt_l" ]; then
+    expected_of_vcf "$vcf" "$txt_l" | cut -f1-4 >"$TMP/expected"
+    annotate "$d/$name.fa" "$gff" "$vcf" 0 --bcsq-local >"$TMP/got"
+    compare "${txt_l#"$DIR"/}" "$TMP/expected" "$TMP/got" | tally
+  fi
 }
 
 # Replays the `bcftools csq` commands of a .cmd file against its .cmd.out.
@@ -184,7 +195,7 @@ run_cmd_case() { # DIR CMD
   while IFS= read -r line; do
     [[ $line == \#* || $line != *"bcftools csq"* ]] && continue
     block=$((block + 1))
-    local part=${line%%|*} fa="" gff="" vcf="" brief=0 filter=() unsupported=""
+    local part=${line%%|*} fa="" gff="" vcf="" brief=0 filter=() unsupported="" local=""
     part=${part#*bcftools csq}
     eval "set -- $part"
     while [ $# -gt 0 ]; do
@@ -193,8 +204,8 @@ run_cmd_case() { # DIR CMD
         -g) gff=$2; shift ;;
         -B) brief=$2; shift ;;
         -b) brief=1 ;;
-        -lb | -bl) brief=1; unsupported="-l (local consequences)" ;;
-        -l) unsupported="-l (local consequences)" ;;
+        -lb | -bl) brief=1; local=--bcsq-local ;;
+        -l) local=--bcsq-local ;;
         -i | -e) filter=("$1" "$2"); shift ;;
         -p | --phase | --ncsq) shift ;;
         -O*) unsupported="text output" ;;
@@ -232,7 +243,7 @@ run_cmd_case() { # DIR CMD
     bcftools query -f '%POS\t%REF\t%ALT\n' "$input" >"$TMP/kept"
     awk -F'\t' 'FNR == NR { keep[$1 "\t" $2 "\t" $3] = 1; next } ($1 "\t" $2 "\t" $3) in keep' \
       "$TMP/kept" "$TMP/expected" >"$TMP/expected.kept"
-    annotate "$d/$fa" "$d/$gff" "$input" "$brief" >"$TMP/got"
+    annotate "$d/$fa" "$d/$gff" "$input" "$brief" $local >"$TMP/got"
     compare "${cmd#"$DIR"/}#$block" "$TMP/expected.kept" "$TMP/got" | tally
   done <"$cmd"
   rm -f "$TMP"/block.*

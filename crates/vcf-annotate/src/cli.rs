@@ -84,6 +84,11 @@ pub struct Args {
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub bcsq_brief: usize,
 
+    /// BCSQ of every record alone, never combined with others on the same
+    /// haplotype (as `bcftools csq -l`).
+    #[arg(long)]
+    pub bcsq_local: bool,
+
     /// Write a JSON summary of what was read, normalised and written.
     #[arg(long)]
     pub summary: Option<PathBuf>,

@@ -65,6 +65,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
                     downstream_distance: args.downstream_distance,
                     bcsq: args.bcsq,
                     bcsq_brief: args.bcsq_brief,
+                    bcsq_local: args.bcsq_local,
                     pick_order: args.pick_order.clone(),
                     samples: 0,
                 },

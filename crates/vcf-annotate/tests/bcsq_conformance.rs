@@ -227,6 +227,7 @@ fn bcsq_matches_bcftools_expectations() {
                 downstream_distance: 5000,
                 bcsq: true,
                 bcsq_brief: 0,
+                bcsq_local: false,
                 pick_order: Default::default(),
                 samples: case.samples,
             },

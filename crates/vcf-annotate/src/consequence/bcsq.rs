@@ -2042,13 +2042,15 @@ fn haplotypes_of(record: &NormalisedRecord, index: usize, n_samples: usize) -> O
 }
 
 /// BCSQ values for the records of one block (same order), `None` where
-/// there is no consequence.
+/// there is no consequence. `brief` abbreviates protein changes (bcftools
+/// `-B`); `local` annotates every record alone (bcftools `-l`).
 pub fn annotate_block(
     model: &GeneModel,
     contigs: &dyn Fn(&str) -> Option<Arc<ContigSequence>>,
     block: &[NormalisedRecord],
     n_samples: usize,
     brief: usize,
+    local: bool,
 ) -> Vec<Option<String>> {
     let mut out = vec![None; block.len()];
     let Some(first) = block.first() else {
@@ -2096,7 +2098,12 @@ pub fn annotate_block(
             pos: pos as i64 - 1,
             reference: reference.to_ascii_uppercase().into_bytes(),
             alt: alt.to_ascii_uppercase().into_bytes(),
-            haplotypes: haplotypes_of(r, i, n_samples),
+            // Local mode (bcftools -l): every record on a haplotype of its own.
+            haplotypes: if local {
+                Some(vec![i])
+            } else {
+                haplotypes_of(r, i, n_samples)
+            },
             symbolic,
         });
     }
@@ -2265,7 +2272,7 @@ mod tests {
         let model = GeneModel::from_transcripts([tr]);
         let c = contig("1", seq);
         let contigs = move |_: &str| Some(Arc::clone(&c));
-        annotate_block(&model, &contigs, records, samples, 0)
+        annotate_block(&model, &contigs, records, samples, 0, false)
     }
 
     #[test]
@@ -2394,7 +2401,7 @@ mod tests {
             record(25, "T", "C", &[]),
             record(47, "G", "A", &[]),
         ];
-        let out = annotate_block(&model, &contigs, &records, 0, 0);
+        let out = annotate_block(&model, &contigs, &records, 0, 0, false);
         assert_eq!(
             out[0].as_deref(),
             Some("5_prime_utr|SYM_T|T|protein_coding")

@@ -48,6 +48,8 @@ pub struct AnnotateOptions {
     /// Abbreviate BCSQ protein changes after this many residues (bcftools
     /// `-B`); 0 writes them in full.
     pub bcsq_brief: usize,
+    /// BCSQ of every record alone, never combined (bcftools `-l`).
+    pub bcsq_local: bool,
     /// Order of criteria that flags one consequence per allele (PICK).
     pub pick_order: PickOrder,
     /// Number of samples in the input (decides how BCSQ groups variants
@@ -247,6 +249,7 @@ impl Annotator {
                 &block,
                 self.options.samples,
                 self.options.bcsq_brief,
+                self.options.bcsq_local,
             );
             for (a, b) in annotated.iter_mut().zip(bcsq) {
                 a.bcsq = b;
@@ -432,6 +435,7 @@ mod tests {
                 downstream_distance: 5000,
                 bcsq: true,
                 bcsq_brief: 0,
+                bcsq_local: false,
                 pick_order: PickOrder::default(),
                 samples: 0,
             },
