@@ -77,10 +77,14 @@ impl ContigSource for HashMap<String, Arc<ContigSequence>> {
     }
 }
 
-/// Most records a block may hold: bounds memory when one huge transcript
-/// spans a dense region. Cutting there only loses joint consequences of
-/// variants that straddle the cut.
-const MAX_BLOCK_RECORDS: usize = 20_000;
+/// Records after which a block is cut at the next gap of at least
+/// [`BLOCK_CUT_GAP`] bases, and the most it may hold at all: bounds memory
+/// when one huge transcript spans a dense region. A cut only loses joint
+/// (BCSQ) consequences of variants on both sides of it, and a gap makes
+/// that unlikely (they must share a codon or an open frameshift).
+const SOFT_BLOCK_RECORDS: usize = 1_000;
+const MAX_BLOCK_RECORDS: usize = 10_000;
+const BLOCK_CUT_GAP: u64 = 1_000;
 
 /// Complete blocks gathered before they are annotated in parallel.
 const PARALLEL_BLOCKS: usize = 64;
@@ -152,7 +156,7 @@ impl Annotator {
         let mut out = Vec::new();
         for record in records {
             if let Some(last) = self.open.last()
-                && (!self.same_block(last, &record) || self.open.len() >= MAX_BLOCK_RECORDS)
+                && (!self.same_block(last, &record) || self.block_full(last, &record))
             {
                 complete.push(std::mem::take(&mut self.open));
                 if complete.len() >= PARALLEL_BLOCKS {
@@ -171,6 +175,13 @@ impl Annotator {
             return Ok(Vec::new());
         }
         self.annotate_blocks(vec![last])
+    }
+
+    /// The open block is big enough to cut before `next`.
+    fn block_full(&self, last: &NormalisedRecord, next: &NormalisedRecord) -> bool {
+        let gap = next.allele.pos.saturating_sub(last.allele.end());
+        self.open.len() >= MAX_BLOCK_RECORDS
+            || (self.open.len() >= SOFT_BLOCK_RECORDS && gap >= BLOCK_CUT_GAP)
     }
 
     fn same_block(&self, a: &NormalisedRecord, b: &NormalisedRecord) -> bool {
@@ -229,32 +240,38 @@ impl Annotator {
                 .collect(),
             _ => HashMap::new(),
         };
-        let mut annotated: Vec<AnnotatedRecord> = block
+        let consequences: Vec<Vec<TranscriptConsequence>> = block
             .par_iter()
             .zip(variants.par_iter())
-            .map(|(record, v)| AnnotatedRecord {
-                normalised: record.clone(),
-                consequences: v
-                    .as_ref()
+            .map(|(record, v)| {
+                v.as_ref()
                     .map(|v| self.consequences(record, v, &contig, &sequences, flank, flanks))
-                    .unwrap_or_default(),
-                bcsq: None,
+                    .unwrap_or_default()
             })
             .collect();
-        if self.options.bcsq {
+        let bcsq = if self.options.bcsq {
             let contigs = |name: &str| self.sequences.contig(name).ok();
-            let bcsq = bcsq::annotate_block(
+            bcsq::annotate_block(
                 &self.model,
                 &contigs,
                 &block,
                 self.options.samples,
                 self.options.bcsq_brief,
                 self.options.bcsq_local,
-            );
-            for (a, b) in annotated.iter_mut().zip(bcsq) {
-                a.bcsq = b;
-            }
-        }
+            )
+        } else {
+            vec![None; block.len()]
+        };
+        let annotated = block
+            .into_iter()
+            .zip(consequences)
+            .zip(bcsq)
+            .map(|((normalised, consequences), bcsq)| AnnotatedRecord {
+                normalised,
+                consequences,
+                bcsq,
+            })
+            .collect();
         Ok(annotated)
     }
 
