@@ -79,6 +79,16 @@ pub struct Args {
     #[arg(long)]
     pub bcsq: bool,
 
+    /// Abbreviate BCSQ protein changes longer than N residues, as
+    /// `bcftools csq -B N` (0: write them in full).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub bcsq_brief: usize,
+
+    /// BCSQ of every record alone, never combined with others on the same
+    /// haplotype (as `bcftools csq -l`).
+    #[arg(long)]
+    pub bcsq_local: bool,
+
     /// Write a JSON summary of what was read, normalised and written.
     #[arg(long)]
     pub summary: Option<PathBuf>,

@@ -50,7 +50,13 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     }
     let annotator = match (&args.gff, args.normalise_only) {
         (Some(gff), false) => {
-            let model = GeneModel::from_path(gff)?;
+            // --lenient also lets the gene model infer missing CDS phases.
+            let model = GeneModel::from_path_with(
+                gff,
+                &crate::gene_model::ReadOptions {
+                    lenient: args.lenient,
+                },
+            )?;
             Some(Annotator::new(
                 Arc::new(model),
                 Arc::clone(&reference),
@@ -58,6 +64,10 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
                     upstream_distance: args.upstream_distance,
                     downstream_distance: args.downstream_distance,
                     bcsq: args.bcsq,
+                    bcsq_brief: args.bcsq_brief,
+                    bcsq_local: args.bcsq_local,
+                    pick_order: args.pick_order.clone(),
+                    samples: 0,
                 },
             ))
         }
@@ -79,6 +89,10 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
             original_tag: args.original_tag.clone(),
         },
     );
+    let mut annotator = annotator;
+    if let Some(a) = annotator.as_mut() {
+        a.set_sample_count(input.header().sample_names().len());
+    }
     let mut header = input.header().clone();
     normaliser.add_header_lines(&mut header);
     if let Some(a) = &annotator {
@@ -87,7 +101,6 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     add_provenance(&mut header, &command_line());
     let mut output = VcfOutput::create(args.output.as_deref(), &header)?;
 
-    let mut annotator = annotator;
     let mut window = SortWindow::new(args.site_window);
     let mut summary = RunSummary::default();
     let progress = variant_model::progress::record_progress("records", None);

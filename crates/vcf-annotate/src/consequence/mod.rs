@@ -1,14 +1,37 @@
 //! Transcript consequences (Sequence Ontology terms as VEP assigns them),
 //! with HGVS, positions and the picked transcript; joint consequences of
-//! phased variants that change the same codons.
+//! phased variants that change the same codons (bcftools-csq style BCSQ).
+//!
+//! Records arrive sorted. They are grouped into blocks: a block ends
+//! between two records that no transcript spans both of, so variants that
+//! can change the same protein are always annotated together. Complete
+//! blocks are annotated in parallel; the last, still open block is held
+//! back until more records (or [`Annotator::finish`]) close it.
 
+pub mod bcsq;
+pub mod transcript_seq;
+pub mod variant;
+pub mod vep;
+
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use noodles::vcf::Header;
+use noodles::vcf::header::record::value::map::Info;
+use noodles::vcf::header::record::value::map::info::{Number, Type};
+use noodles::vcf::variant::record_buf::info::field::Value;
+use noodles::vcf::variant::record_buf::info::field::value::Array;
+use rayon::prelude::*;
+use variant_model::csq::csq_header_description;
+use variant_model::{GenomicAllele, SoTerm, TranscriptConsequence, VariantClass};
 
-use crate::gene_model::GeneModel;
+use crate::gene_model::{GeneModel, Transcript};
+use crate::pick::PickOrder;
 use crate::record::{AnnotatedRecord, NormalisedRecord};
-use crate::reference::Reference;
+use crate::reference::{ContigSequence, Reference};
+use transcript_seq::TranscriptSeq;
+use variant::Variant;
+use vep::Flanks;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AnnotateError {
@@ -22,27 +45,105 @@ pub struct AnnotateOptions {
     pub downstream_distance: u64,
     /// Add bcftools-csq compatible INFO/BCSQ.
     pub bcsq: bool,
+    /// Abbreviate BCSQ protein changes after this many residues (bcftools
+    /// `-B`); 0 writes them in full.
+    pub bcsq_brief: usize,
+    /// BCSQ of every record alone, never combined (bcftools `-l`).
+    pub bcsq_local: bool,
+    /// Order of criteria that flags one consequence per allele (PICK).
+    pub pick_order: PickOrder,
+    /// Number of samples in the input (decides how BCSQ groups variants
+    /// into haplotypes).
+    pub samples: usize,
 }
 
+/// Where contig sequences come from: the reference FASTA, or (in tests)
+/// sequences held in memory.
+pub trait ContigSource: Send + Sync {
+    fn contig(&self, name: &str) -> Result<Arc<ContigSequence>, String>;
+}
+
+impl ContigSource for Reference {
+    fn contig(&self, name: &str) -> Result<Arc<ContigSequence>, String> {
+        Reference::contig(self, name).map_err(|e| e.to_string())
+    }
+}
+
+impl ContigSource for HashMap<String, Arc<ContigSequence>> {
+    fn contig(&self, name: &str) -> Result<Arc<ContigSequence>, String> {
+        self.get(name)
+            .cloned()
+            .ok_or_else(|| format!("contig `{name}` is not in the reference"))
+    }
+}
+
+/// Records after which a block is cut at the next gap of at least
+/// [`BLOCK_CUT_GAP`] bases, and the most it may hold at all: bounds memory
+/// when one huge transcript spans a dense region. A cut only loses joint
+/// (BCSQ) consequences of variants on both sides of it, and a gap makes
+/// that unlikely (they must share a codon or an open frameshift).
+const SOFT_BLOCK_RECORDS: usize = 1_000;
+const MAX_BLOCK_RECORDS: usize = 10_000;
+const BLOCK_CUT_GAP: u64 = 1_000;
+
+/// Complete blocks gathered before they are annotated in parallel.
+const PARALLEL_BLOCKS: usize = 64;
+
 pub struct Annotator {
-    _model: Arc<GeneModel>,
-    _reference: Arc<Reference>,
-    _options: AnnotateOptions,
+    model: Arc<GeneModel>,
+    sequences: Arc<dyn ContigSource>,
+    options: AnnotateOptions,
+    /// Records of the block still open (may join the next records).
+    open: Vec<NormalisedRecord>,
 }
 
 impl Annotator {
     pub fn new(model: Arc<GeneModel>, reference: Arc<Reference>, options: AnnotateOptions) -> Self {
+        Self::with_sequences(model, reference, options)
+    }
+
+    /// Like [`Annotator::new`] with any source of contig sequences.
+    pub fn with_sequences(
+        model: Arc<GeneModel>,
+        sequences: Arc<dyn ContigSource>,
+        options: AnnotateOptions,
+    ) -> Self {
         Self {
-            _model: model,
-            _reference: reference,
-            _options: options,
+            model,
+            sequences,
+            options,
+            open: Vec::new(),
         }
+    }
+
+    /// Number of samples of the input: with none, BCSQ combines all
+    /// variants of a transcript (as bcftools does); with samples, those on
+    /// the same phased haplotype.
+    pub fn set_sample_count(&mut self, samples: usize) {
+        self.options.samples = samples;
     }
 
     /// Header lines for INFO/CSQ (and INFO/BCSQ).
     pub fn add_header_lines(&self, header: &mut Header) {
-        let _ = header;
-        todo!()
+        header.infos_mut().insert(
+            "CSQ".into(),
+            Map::<Info>::new(
+                Number::Unknown,
+                Type::String,
+                csq_header_description("vcf-annotate"),
+            ),
+        );
+        if self.options.bcsq {
+            header.infos_mut().insert(
+                "BCSQ".into(),
+                Map::<Info>::new(
+                    Number::Unknown,
+                    Type::String,
+                    "Haplotype-aware consequence annotation in bcftools csq's format. \
+                     Format: Consequence|gene|transcript|biotype|strand|amino_acid_change|dna_change",
+                ),
+            );
+        }
     }
 
     /// Annotates sorted records. Records that may combine with records not
@@ -51,17 +152,377 @@ impl Annotator {
         &mut self,
         records: Vec<NormalisedRecord>,
     ) -> Result<Vec<AnnotatedRecord>, AnnotateError> {
-        let _ = records;
-        todo!()
+        let mut complete: Vec<Vec<NormalisedRecord>> = Vec::new();
+        let mut out = Vec::new();
+        for record in records {
+            if let Some(last) = self.open.last()
+                && (!self.same_block(last, &record) || self.block_full(last, &record))
+            {
+                complete.push(std::mem::take(&mut self.open));
+                if complete.len() >= PARALLEL_BLOCKS {
+                    out.extend(self.annotate_blocks(std::mem::take(&mut complete))?);
+                }
+            }
+            self.open.push(record);
+        }
+        out.extend(self.annotate_blocks(complete)?);
+        Ok(out)
     }
 
     pub fn finish(&mut self) -> Result<Vec<AnnotatedRecord>, AnnotateError> {
-        todo!()
+        let last = std::mem::take(&mut self.open);
+        if last.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.annotate_blocks(vec![last])
+    }
+
+    /// The open block is big enough to cut before `next`.
+    fn block_full(&self, last: &NormalisedRecord, next: &NormalisedRecord) -> bool {
+        let gap = next.allele.pos.saturating_sub(last.allele.end());
+        self.open.len() >= MAX_BLOCK_RECORDS
+            || (self.open.len() >= SOFT_BLOCK_RECORDS && gap >= BLOCK_CUT_GAP)
+    }
+
+    fn same_block(&self, a: &NormalisedRecord, b: &NormalisedRecord) -> bool {
+        a.allele.chrom == b.allele.chrom
+            && self
+                .model
+                .shares_transcript(&a.allele.chrom, a.allele.pos, b.allele.end())
+    }
+
+    fn annotate_blocks(
+        &self,
+        blocks: Vec<Vec<NormalisedRecord>>,
+    ) -> Result<Vec<AnnotatedRecord>, AnnotateError> {
+        let done: Vec<Vec<AnnotatedRecord>> = blocks
+            .into_par_iter()
+            .map(|block| self.annotate_block(block))
+            .collect::<Result<_, _>>()?;
+        Ok(done.into_iter().flatten().collect())
+    }
+
+    /// Annotates one block (all on one contig). The sequences of every
+    /// transcript near the block are built once, then records are
+    /// annotated in parallel; BCSQ, which links records, runs in order.
+    fn annotate_block(
+        &self,
+        block: Vec<NormalisedRecord>,
+    ) -> Result<Vec<AnnotatedRecord>, AnnotateError> {
+        let Some(first) = block.first() else {
+            return Ok(Vec::new());
+        };
+        let chrom = first.allele.chrom.clone();
+        let contig = self.contig(&chrom, first.line)?;
+        let flank = self
+            .options
+            .upstream_distance
+            .max(self.options.downstream_distance);
+        let flanks = Flanks {
+            upstream: self.options.upstream_distance,
+            downstream: self.options.downstream_distance,
+        };
+        let variants: Vec<Option<Variant>> = block
+            .iter()
+            .map(|r| Variant::from_allele(&r.allele))
+            .collect();
+        let lo = variants.iter().flatten().map(|v| v.start.min(v.end)).min();
+        let hi = variants.iter().flatten().map(|v| v.end.max(v.start)).max();
+        let sequences: HashMap<usize, Arc<TranscriptSeq>> = match (lo, hi) {
+            (Some(lo), Some(hi)) => self
+                .model
+                .overlapping(&chrom, lo, hi, flank)
+                .into_par_iter()
+                .map(|t| {
+                    let key = Arc::as_ptr(&t) as usize;
+                    (key, Arc::new(TranscriptSeq::new(t, Arc::clone(&contig))))
+                })
+                .collect(),
+            _ => HashMap::new(),
+        };
+        let consequences: Vec<Vec<TranscriptConsequence>> = block
+            .par_iter()
+            .zip(variants.par_iter())
+            .map(|(record, v)| {
+                v.as_ref()
+                    .map(|v| self.consequences(record, v, &contig, &sequences, flank, flanks))
+                    .unwrap_or_default()
+            })
+            .collect();
+        let bcsq = if self.options.bcsq {
+            let contigs = |name: &str| self.sequences.contig(name).ok();
+            bcsq::annotate_block(
+                &self.model,
+                &contigs,
+                &block,
+                self.options.samples,
+                self.options.bcsq_brief,
+                self.options.bcsq_local,
+            )
+        } else {
+            vec![None; block.len()]
+        };
+        let annotated = block
+            .into_iter()
+            .zip(consequences)
+            .zip(bcsq)
+            .map(|((normalised, consequences), bcsq)| AnnotatedRecord {
+                normalised,
+                consequences,
+                bcsq,
+            })
+            .collect();
+        Ok(annotated)
+    }
+
+    /// CSQ entries of one allele: every transcript within the flanks, or
+    /// one intergenic entry; one of them picked.
+    fn consequences(
+        &self,
+        record: &NormalisedRecord,
+        v: &Variant,
+        contig: &ContigSequence,
+        sequences: &HashMap<usize, Arc<TranscriptSeq>>,
+        flank: u64,
+        flanks: Flanks,
+    ) -> Vec<TranscriptConsequence> {
+        let chrom = &record.allele.chrom;
+        let transcripts =
+            self.model
+                .overlapping(chrom, v.start.min(v.end), v.end.max(v.start), flank);
+        let mut entries = Vec::new();
+        let mut used = Vec::new();
+        for tr in transcripts {
+            let Some(ts) = sequences.get(&(Arc::as_ptr(&tr) as usize)) else {
+                continue;
+            };
+            if let Some(c) = vep::transcript_consequence(ts, v, flanks) {
+                entries.push(c);
+                used.push(tr);
+            }
+        }
+        if entries.is_empty() {
+            entries.push(TranscriptConsequence {
+                consequences: vec![SoTerm::IntergenicVariant],
+                impact: Some(SoTerm::IntergenicVariant.impact()),
+                ..Default::default()
+            });
+        }
+        let hgvsg = crate::hgvs::hgvs_genomic(chrom, contig, v);
+        let allele = vep_allele(&record.allele);
+        let class = record.allele.class().so_term().to_string();
+        for e in &mut entries {
+            e.allele = allele.clone();
+            e.variant_class = Some(class.clone());
+            e.hgvsg = Some(hgvsg.clone());
+        }
+        pick_entry(&mut entries, &used, &self.options.pick_order);
+        entries
+    }
+
+    fn contig(&self, name: &str, line: u64) -> Result<Arc<ContigSequence>, AnnotateError> {
+        self.sequences
+            .contig(name)
+            .map_err(|message| AnnotateError::Invalid { line, message })
+    }
+}
+
+use noodles::vcf::header::record::value::Map;
+
+/// VEP's allele notation: the ALT without the padding base VCF puts before
+/// indels, `-` for a deletion.
+pub fn vep_allele(allele: &GenomicAllele) -> String {
+    let (r, a) = (allele.ref_allele.as_bytes(), allele.alt_allele.as_bytes());
+    if allele.class() == VariantClass::Symbolic {
+        return allele.alt_allele.clone();
+    }
+    if !r.is_empty() && !a.is_empty() && r[0] == a[0] && (r.len() != a.len() || r.len() > 1) {
+        let rest = &allele.alt_allele[1..];
+        return if rest.is_empty() {
+            "-".into()
+        } else {
+            rest.to_string()
+        };
+    }
+    allele.alt_allele.clone()
+}
+
+/// Flags one consequence per allele by the pick order; an intergenic
+/// entry (the only one when no transcript is near) is picked itself.
+fn pick_entry(
+    entries: &mut [TranscriptConsequence],
+    transcripts: &[Arc<Transcript>],
+    order: &PickOrder,
+) {
+    if transcripts.is_empty() {
+        if let Some(first) = entries.first_mut() {
+            first.pick = true;
+        }
+        return;
+    }
+    let candidates: Vec<(&Transcript, &TranscriptConsequence)> = transcripts
+        .iter()
+        .map(|t| t.as_ref())
+        .zip(entries.iter())
+        .collect();
+    if let Some(i) = crate::pick::pick(&candidates, order) {
+        entries[i].pick = true;
     }
 }
 
 /// The output record: the normalised record with INFO/CSQ (and BCSQ) set.
+/// Both are `Number=.` lists: written as arrays so that the commas between
+/// entries stay separators (a single string would get them escaped).
 pub fn into_output_record(annotated: AnnotatedRecord) -> noodles::vcf::variant::RecordBuf {
-    let _ = annotated;
-    todo!()
+    let mut record = annotated.normalised.record;
+    let list =
+        |entries: Vec<String>| Value::Array(Array::String(entries.into_iter().map(Some).collect()));
+    if !annotated.consequences.is_empty() {
+        let entries = annotated
+            .consequences
+            .iter()
+            // The VCF writer percent-encodes `;` and `=` itself (as VEP
+            // writes them): hand it the raw characters.
+            .map(|c| {
+                let entry = variant_model::csq::format_entry(c);
+                if entry.contains('%') {
+                    variant_model::csq::unescape_value(&entry)
+                } else {
+                    entry
+                }
+            })
+            .collect();
+        record.info_mut().insert("CSQ".into(), Some(list(entries)));
+    }
+    if let Some(bcsq) = annotated.bcsq {
+        let entries = bcsq.split(',').map(str::to_string).collect();
+        record.info_mut().insert("BCSQ".into(), Some(list(entries)));
+    }
+    record
+}
+
+#[cfg(test)]
+mod tests {
+    use noodles::core::Position;
+    use noodles::vcf::variant::RecordBuf;
+    use variant_model::Strand;
+
+    use super::*;
+    use crate::consequence::transcript_seq::tests::{contig, transcript};
+
+    fn record(pos: u64, r: &str, a: &str) -> NormalisedRecord {
+        NormalisedRecord {
+            line: pos,
+            record: RecordBuf::builder()
+                .set_reference_sequence_name("1")
+                .set_variant_start(Position::try_from(pos as usize).unwrap())
+                .set_reference_bases(r)
+                .set_alternate_bases(vec![a.to_string()].into())
+                .build(),
+            allele: GenomicAllele::new("1", pos, r, a),
+            original: None,
+            flags: Vec::new(),
+        }
+    }
+
+    /// Two genes far apart: `A` at 1..18 and `B` at 20001..20018 (same
+    /// coding sequence ATG GCC AAA GGG TTT TAA).
+    fn annotator() -> Annotator {
+        let cds = "ATGGCCAAAGGGTTTTAA";
+        let mut seq = String::from(cds);
+        seq.push_str(&"C".repeat(20_000 - cds.len()));
+        seq.push_str(cds);
+        seq.push_str(&"C".repeat(100));
+        let model = GeneModel::from_transcripts([
+            transcript("A", Strand::Forward, &[(1, 18)], Some((1, 18))),
+            transcript(
+                "B",
+                Strand::Forward,
+                &[(20_001, 20_018)],
+                Some((20_001, 20_018)),
+            ),
+        ]);
+        let sequences: HashMap<String, Arc<ContigSequence>> =
+            [("1".to_string(), contig("1", &seq))].into_iter().collect();
+        Annotator::with_sequences(
+            Arc::new(model),
+            Arc::new(sequences),
+            AnnotateOptions {
+                upstream_distance: 5000,
+                downstream_distance: 5000,
+                bcsq: true,
+                bcsq_brief: 0,
+                bcsq_local: false,
+                pick_order: PickOrder::default(),
+                samples: 0,
+            },
+        )
+    }
+
+    #[test]
+    fn blocks_are_held_until_closed_and_keep_order() {
+        let mut a = annotator();
+        let first = a
+            .annotate(vec![record(4, "G", "T"), record(5, "C", "A")])
+            .unwrap();
+        // Both could still combine with later records of gene A.
+        assert!(first.is_empty());
+        let second = a
+            .annotate(vec![record(20_005, "C", "A"), record(30_000, "C", "G")])
+            .unwrap();
+        let positions: Vec<u64> = second.iter().map(|r| r.normalised.allele.pos).collect();
+        assert_eq!(positions, [4, 5, 20_005]);
+        assert_eq!(
+            second[0].bcsq.as_deref(),
+            Some("missense|SYM_A|A|protein_coding|+|2A>2Y|4G>T+5C>A")
+        );
+        assert_eq!(second[1].bcsq.as_deref(), Some("@4"));
+        assert_eq!(
+            second[2].bcsq.as_deref(),
+            Some("missense|SYM_B|B|protein_coding|+|2A>2D|20005C>A")
+        );
+        let last = a.finish().unwrap();
+        assert_eq!(last.len(), 1);
+        // Far from both genes: intergenic, picked, no BCSQ.
+        let c = &last[0].consequences;
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].consequences, [SoTerm::IntergenicVariant]);
+        assert!(c[0].pick);
+        assert_eq!(last[0].bcsq, None);
+        assert!(a.finish().unwrap().is_empty());
+    }
+
+    #[test]
+    fn csq_entries_per_transcript_with_one_pick() {
+        let mut a = annotator();
+        let mut out = a.annotate(vec![record(5, "C", "A")]).unwrap();
+        out.extend(a.finish().unwrap());
+        let c = &out[0].consequences;
+        // Gene A (missense); gene B is 20 kb away, beyond 5 kb.
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].consequences, [SoTerm::MissenseVariant]);
+        assert_eq!(c[0].allele, "A");
+        assert_eq!(c[0].hgvsg.as_deref(), Some("1:g.5C>A"));
+        assert_eq!(c[0].variant_class.as_deref(), Some("SNV"));
+        assert!(c[0].pick);
+        let record = into_output_record(out.remove(0));
+        let csq = record.info().get("CSQ").unwrap().unwrap();
+        let Value::Array(Array::String(entries)) = csq else {
+            panic!("CSQ is not a list of strings")
+        };
+        assert_eq!(entries.len(), 1);
+        let entry = entries[0].as_deref().unwrap();
+        assert!(entry.starts_with("A|missense_variant|MODERATE|SYM_A|GENE_A|Transcript|A.1|"));
+        assert!(record.info().get("BCSQ").is_some());
+    }
+
+    #[test]
+    fn vep_allele_notation() {
+        let a = |r: &str, x: &str| vep_allele(&GenomicAllele::new("1", 1, r, x));
+        assert_eq!(a("A", "G"), "G");
+        assert_eq!(a("AT", "A"), "-");
+        assert_eq!(a("A", "AT"), "T");
+        assert_eq!(a("AC", "GT"), "GT");
+        assert_eq!(a("A", "<DEL>"), "<DEL>");
+    }
 }
