@@ -30,4 +30,5 @@ run() {
 }
 run vcf_spec.sh hts_specs_vcf_conformance
 run norm.sh bcftools_norm
+run csq.sh bcftools_csq
 exit $status
