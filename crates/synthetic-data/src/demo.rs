@@ -425,7 +425,7 @@ pub fn gff3(genes: &GenesFile, placed: &[PlacedGene], contig_order: &[String]) -
                 g.end(),
                 id = spec.gene_id,
                 sym = spec.symbol,
-                desc = spec.description,
+                desc = spec.description.replace(',', "%2C"),
                 hgnc = spec.hgnc_id,
             );
             let _ = writeln!(

@@ -182,6 +182,7 @@ impl VcfInput {
         for r in relaxed_header {
             relaxed.insert(r, (1, 0));
         }
+        let header_warnings = model.warnings.clone();
         let header = noodles_header(&lines, &mut relaxed).map_err(|(line, message)| {
             InputError::Invalid {
                 path: name.clone(),
@@ -199,7 +200,7 @@ impl VcfInput {
             done: false,
             records_read: 0,
             relaxed,
-            warnings: Vec::new(),
+            warnings: header_warnings,
             order: OrderCheck::default(),
         })
     }
@@ -234,6 +235,7 @@ impl VcfInput {
         for r in relaxed_header {
             relaxed.insert(r, (1, 0));
         }
+        let header_warnings = model.warnings.clone();
         Ok(Self {
             name,
             header,
@@ -246,7 +248,7 @@ impl VcfInput {
             done: false,
             records_read: 0,
             relaxed,
-            warnings: Vec::new(),
+            warnings: header_warnings,
             order: OrderCheck::default(),
         })
     }

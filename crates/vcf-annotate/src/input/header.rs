@@ -101,6 +101,17 @@ pub fn reserved_info(key: &str) -> Option<FieldDef> {
     })
 }
 
+/// Redefinitions of reserved keys that widely used callers write, accepted
+/// without `--lenient` (with a warning) so their VCFs load as they come.
+/// Everything else that contradicts the specification needs `--lenient`.
+fn caller_redefinition(key: &str, id: &str, ty: ValueType) -> Option<&'static str> {
+    match (key, id, ty) {
+        // freebayes: `##FORMAT=<ID=GQ,Number=1,Type=Float,...>`
+        ("FORMAT", "GQ", ValueType::Float) => Some("FreeBayes"),
+        _ => None,
+    }
+}
+
 /// FORMAT keys reserved by the specification.
 pub fn reserved_format(key: &str) -> Option<FieldDef> {
     use Number::*;
@@ -134,6 +145,9 @@ pub struct HeaderModel {
     pub samples: Vec<String>,
     /// Whether the `#CHROM` line has a FORMAT column.
     pub has_format_column: bool,
+    /// Deviations accepted without `--lenient` because widely used callers
+    /// write them (reported to the user, never silent).
+    pub warnings: Vec<String>,
 }
 
 impl HeaderModel {
@@ -337,7 +351,7 @@ pub fn validate(
                 if let Some(r) = reserved {
                     // MQ's Type differs between versions; only its Number is fixed.
                     let type_matters = !(key == "INFO" && id == "MQ");
-                    if r.number != number || (type_matters && r.ty != ty) {
+                    if r.number != number {
                         issue(
                             i,
                             format!(
@@ -346,6 +360,25 @@ pub fn validate(
                                 r.ty
                             ),
                         )?;
+                    } else if type_matters && r.ty != ty {
+                        match caller_redefinition(key, id, ty) {
+                            // A widely used caller writes this: read values as
+                            // the file declares them and tell the user.
+                            Some(caller) => model.warnings.push(format!(
+                                "header line {}: ##{key} ID={id} is declared Type={:?} (as {caller} writes it); the VCF specification reserves Type={:?}. Values are read as declared.",
+                                i + 1,
+                                ty,
+                                r.ty
+                            )),
+                            None => issue(
+                                i,
+                                format!(
+                                    "##{key} ID={id} is reserved by the VCF specification as Number={}, Type={:?}",
+                                    number_str(r.number),
+                                    r.ty
+                                ),
+                            )?,
+                        }
                     } else {
                         field.non_negative = r.non_negative;
                     }
@@ -730,6 +763,18 @@ mod tests {
         validate(&lines(&text), true, &mut relaxed).unwrap();
         assert_eq!(relaxed.len(), 1);
         assert!(relaxed[0].contains("AD"), "{relaxed:?}");
+    }
+
+    #[test]
+    fn a_reserved_key_with_another_type_is_read_as_declared_with_a_warning() {
+        // FreeBayes declares FORMAT/GQ as Float (the specification: Integer).
+        let text = format!(
+            "##fileformat=VCFv4.2\n##FORMAT=<ID=GQ,Number=1,Type=Float,Description=\"x\">\n{CHROM}"
+        );
+        let model = check(&text).unwrap();
+        assert_eq!(model.format("GQ").unwrap().ty, ValueType::Float);
+        assert_eq!(model.warnings.len(), 1);
+        assert!(model.warnings[0].contains("GQ"), "{:?}", model.warnings);
     }
 
     #[test]
