@@ -83,6 +83,8 @@ pub struct VcfInput {
     /// Relaxation → (count, first line).
     relaxed: BTreeMap<String, (u64, u64)>,
     warnings: Vec<String>,
+    /// The first out-of-order record was reported (only the first is).
+    unsorted_reported: bool,
     order: OrderCheck,
 }
 
@@ -201,6 +203,7 @@ impl VcfInput {
             records_read: 0,
             relaxed,
             warnings: header_warnings,
+            unsorted_reported: false,
             order: OrderCheck::default(),
         })
     }
@@ -249,6 +252,7 @@ impl VcfInput {
             records_read: 0,
             relaxed,
             warnings: header_warnings,
+            unsorted_reported: false,
             order: OrderCheck::default(),
         })
     }
@@ -381,9 +385,10 @@ impl VcfInput {
             if let Err(problem) = self.order.check(&parsed.key, line) {
                 match problem {
                     OrderProblem::Unsorted(message) if self.options.allow_unsorted => {
-                        if self.warnings.is_empty() {
+                        if !self.unsorted_reported {
+                            self.unsorted_reported = true;
                             self.warnings.push(format!(
-                                "{}: {} {line}: {message}",
+                                "{}: {} {line}: {message} (normalisation would refuse this input)",
                                 self.name,
                                 if is_bcf { "record" } else { "line" }
                             ));

@@ -25,6 +25,9 @@ pub struct RunSummary {
     pub alleles_written: u64,
     pub counts: BTreeMap<String, u64>,
     pub relaxed: Vec<String>,
+    /// Accepted deviations worth knowing about (e.g. a caller's redefinition
+    /// of a reserved header key).
+    pub warnings: Vec<String>,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<()> {
@@ -154,6 +157,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
 
     summary.records_read = input.records_read();
     summary.relaxed = input.relaxations();
+    summary.warnings = input.warnings().to_vec();
     report(&summary, args)?;
     Ok(())
 }
@@ -254,6 +258,7 @@ fn normalise_only(args: &Args, reference: Option<&Reference>) -> anyhow::Result<
     progress.finish_and_clear();
     summary.records_read = input.records_read();
     summary.relaxed = input.relaxations();
+    summary.warnings = input.warnings().to_vec();
     report(&summary, args)?;
     Ok(())
 }
@@ -269,7 +274,7 @@ fn validate_only(args: &Args) -> anyhow::Result<()> {
     )?;
     while input.next_chunk(CHUNK_RECORDS)?.is_some() {}
     for warning in input.warnings() {
-        eprintln!("vcf-annotate: warning: {warning} (normalisation would refuse this input)");
+        eprintln!("vcf-annotate: warning: {warning}");
     }
     for relaxed in input.relaxations() {
         eprintln!("vcf-annotate: --lenient accepted: {relaxed}");
@@ -298,6 +303,9 @@ fn report(summary: &RunSummary, args: &Args) -> anyhow::Result<()> {
     );
     for relaxed in &summary.relaxed {
         eprintln!("vcf-annotate: --lenient accepted: {relaxed}");
+    }
+    for warning in &summary.warnings {
+        eprintln!("vcf-annotate: warning: {warning}");
     }
     if let Some(path) = &args.summary {
         let mut out = variant_model::io::AtomicOutput::create(Some(path))?;
