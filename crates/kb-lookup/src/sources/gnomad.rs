@@ -1,0 +1,107 @@
+//! gnomAD sites VCF (<https://gnomad.broadinstitute.org/downloads>): per
+//! ALT allele AF, AC, AN, nhomalt, and the highest frequency among genetic
+//! ancestry groups: `AF_grpmax`/`grpmax` in v4, `AF_popmax`/`popmax` in
+//! v2/v3. FILTER is kept so non-PASS sites can be told apart.
+
+use variant_model::evidence::{Evidence, PopulationFrequency};
+
+use super::{Context, Converted, info_value, per_allele};
+use crate::config::SourceConfig;
+use crate::exact::{SourceLine, decode_info_value, parse_info};
+
+const INFO_LINES: &[&str] = &[
+    "##INFO=<ID=AF,Number=1,Type=Float,Description=\"Alternate allele frequency\">",
+    "##INFO=<ID=AC,Number=1,Type=Integer,Description=\"Alternate allele count\">",
+    "##INFO=<ID=AN,Number=1,Type=Integer,Description=\"Total number of alleles\">",
+    "##INFO=<ID=NHOMALT,Number=1,Type=Integer,Description=\"Homozygous individuals\">",
+    "##INFO=<ID=GRPMAX_AF,Number=1,Type=Float,Description=\"Highest AF among genetic ancestry groups (AF_grpmax, or AF_popmax in gnomAD 2/3)\">",
+    "##INFO=<ID=GRPMAX,Number=1,Type=String,Description=\"Group with the highest AF (grpmax, or popmax)\">",
+    "##INFO=<ID=SITE_FILTER,Number=1,Type=String,Description=\"FILTER of the gnomAD site (PASS or failed filters)\">",
+];
+
+pub fn convert(config: &SourceConfig, ctx: &mut Context) -> crate::Result<Converted> {
+    let mut out = Converted::default();
+    let mut without_af = 0u64;
+    super::convert_exact_vcf(
+        config,
+        ctx,
+        INFO_LINES.iter().map(|s| s.to_string()).collect(),
+        |record, alt| {
+            let mut info = Vec::new();
+            let field = |key: &str| info_value(record.info, key);
+            match per_allele(field("AF"), alt) {
+                Some(af) => info.push(("AF".into(), af.to_string())),
+                None => without_af += 1,
+            }
+            if let Some(ac) = per_allele(field("AC"), alt) {
+                info.push(("AC".into(), ac.to_string()));
+            }
+            if let Some(an) = field("AN").filter(|v| !v.is_empty() && *v != ".") {
+                info.push(("AN".into(), an.to_string()));
+            }
+            if let Some(n) = per_allele(field("nhomalt"), alt) {
+                info.push(("NHOMALT".into(), n.to_string()));
+            }
+            let grpmax_af = per_allele(field("AF_grpmax"), alt)
+                .or_else(|| per_allele(field("AF_popmax"), alt));
+            if let Some(v) = grpmax_af {
+                info.push(("GRPMAX_AF".into(), v.to_string()));
+            }
+            let group = per_allele(field("grpmax"), alt).or_else(|| per_allele(field("popmax"), alt));
+            if let Some(g) = group {
+                info.push(("GRPMAX".into(), decode_info_value(g)));
+            }
+            if record.filter != "." {
+                info.push(("SITE_FILTER".into(), record.filter.to_string()));
+            }
+            Ok((record.id.to_string(), info))
+        },
+        &mut out,
+    )?;
+    if without_af > 0 {
+        out.add("alleles_without_af", without_af);
+    }
+    Ok(out)
+}
+
+/// Evidence of one exact-table line.
+pub fn evidence(chrom: &str, line: &SourceLine) -> (String, Option<String>, Evidence) {
+    let info = parse_info(&line.info);
+    let float = |k: &str| info.get(k).and_then(|v| v.parse::<f64>().ok());
+    let int = |k: &str| info.get(k).and_then(|v| v.parse::<u64>().ok());
+    let population = PopulationFrequency {
+        af: float("AF"),
+        grpmax_af: float("GRPMAX_AF"),
+        grpmax_group: info.get("GRPMAX").map(|v| decode_info_value(v)),
+        allele_count: int("AC"),
+        allele_number: int("AN"),
+        nhomalt: int("NHOMALT"),
+    };
+    let filter = info.get("SITE_FILTER").map(|v| decode_info_value(v));
+    let evidence = Evidence {
+        evidence_type: Some("population".into()),
+        population: Some(population),
+        description: filter
+            .filter(|f| f != "PASS")
+            .map(|f| format!("gnomAD site filter: {f}")),
+        url: Some(format!(
+            "https://gnomad.broadinstitute.org/variant/{}-{}-{}-{}",
+            crate::contig::canonical(chrom),
+            line.pos, line.ref_allele, line.alt_allele
+        )),
+        redistributable: Some(true),
+        ..Default::default()
+    };
+    let record_id = if line.id.is_empty() || line.id == "." {
+        format!(
+            "{}-{}-{}-{}",
+            crate::contig::canonical(chrom),
+            line.pos,
+            line.ref_allele,
+            line.alt_allele
+        )
+    } else {
+        line.id.clone()
+    };
+    (record_id, None, evidence)
+}
