@@ -126,11 +126,16 @@ pub fn run(options: &AnnotateOptions) -> crate::Result<StreamSummary> {
     let header = read_header(&mut reader, &input_name)?;
 
     let bundle_build = bundle.manifest.genome_build.clone();
-    let evidence = crate::contig::detect_build(&header.meta, &bundle_build, bundle.reference_lengths.as_ref());
+    let evidence = crate::contig::detect_build(
+        &header.meta,
+        &bundle_build,
+        bundle.reference_lengths.as_ref(),
+    );
     let mut summary = StreamSummary::default();
     match &evidence.build {
         Some(build)
-            if crate::contig::canonical_build(build) != crate::contig::canonical_build(&bundle_build) =>
+            if crate::contig::canonical_build(build)
+                != crate::contig::canonical_build(&bundle_build) =>
         {
             return Err(crate::Error::File {
                 path: input_name,
@@ -166,8 +171,14 @@ pub fn run(options: &AnnotateOptions) -> crate::Result<StreamSummary> {
         message: e.to_string(),
     };
     let mut params = BTreeMap::new();
-    params.insert("bundle_version".into(), bundle.manifest.bundle_version.clone());
-    params.insert("bundle_manifest_sha256".into(), bundle.manifest_sha256.clone());
+    params.insert(
+        "bundle_version".into(),
+        bundle.manifest.bundle_version.clone(),
+    );
+    params.insert(
+        "bundle_manifest_sha256".into(),
+        bundle.manifest_sha256.clone(),
+    );
     let stream_header = StreamLine::Header(StreamHeader {
         schema_version: SCHEMA_VERSION.to_string(),
         sample: (header.samples.len() == 1).then(|| header.samples[0].clone()),
@@ -215,10 +226,14 @@ pub fn run(options: &AnnotateOptions) -> crate::Result<StreamSummary> {
         let records = parse_record(text, layout.as_ref(), &header.samples).map_err(at)?;
         let mut all_matches: Vec<Vec<KbMatch>> = Vec::with_capacity(records.len());
         for mut record in records {
-            let matches = crate::matcher::match_allele(&mut bundle, &record.allele, &record.consequences)
-                .map_err(|e| at(e.to_string()))?;
+            let matches =
+                crate::matcher::match_allele(&mut bundle, &record.allele, &record.consequences)
+                    .map_err(|e| at(e.to_string()))?;
             if !matches.is_empty() {
-                *summary.counts.entry("alleles_with_match".into()).or_default() += 1;
+                *summary
+                    .counts
+                    .entry("alleles_with_match".into())
+                    .or_default() += 1;
             }
             for m in &matches {
                 *summary
@@ -239,9 +254,10 @@ pub fn run(options: &AnnotateOptions) -> crate::Result<StreamSummary> {
     }
     progress.finish_and_clear();
     for source in &bundle.exact {
-        summary
-            .counts
-            .insert(format!("exact_table_seeks:{}", source.name), source.table.stats.seeks);
+        summary.counts.insert(
+            format!("exact_table_seeks:{}", source.name),
+            source.table.stats.seeks,
+        );
     }
     serde_json::to_writer(&mut jsonl, &StreamLine::Summary(summary.clone()))
         .map_err(|e| write_err(e.into()))?;
@@ -263,7 +279,10 @@ fn parse_record(
 ) -> Result<Vec<VariantRecord>, String> {
     let fields: Vec<&str> = text.split('\t').collect();
     if fields.len() < 8 {
-        return Err(format!("{} columns, a VCF record has at least 8", fields.len()));
+        return Err(format!(
+            "{} columns, a VCF record has at least 8",
+            fields.len()
+        ));
     }
     let chrom = fields[0];
     let pos: u64 = fields[1]
@@ -274,9 +293,9 @@ fn parse_record(
     let info = fields[7];
     let info_get = |key: &str| crate::sources::info_value(info, key);
     let consequences: Vec<TranscriptConsequence> = match (layout, info_get("CSQ")) {
-        (Some(layout), Some(value)) if !value.is_empty() => layout
-            .parse(value)
-            .map_err(|e| format!("INFO/CSQ: {e}"))?,
+        (Some(layout), Some(value)) if !value.is_empty() => {
+            layout.parse(value).map_err(|e| format!("INFO/CSQ: {e}"))?
+        }
         _ => Vec::new(),
     };
     let ids: Vec<String> = fields[2]
@@ -329,7 +348,10 @@ fn trim(allele: &mut GenomicAllele) {
         return;
     }
     let mut suffix = 0;
-    while suffix + 1 < r.len() && suffix + 1 < a.len() && r[r.len() - 1 - suffix] == a[a.len() - 1 - suffix] {
+    while suffix + 1 < r.len()
+        && suffix + 1 < a.len()
+        && r[r.len() - 1 - suffix] == a[a.len() - 1 - suffix]
+    {
         suffix += 1;
     }
     let (r, a) = (&r[..r.len() - suffix], &a[..a.len() - suffix]);
@@ -354,7 +376,11 @@ fn vep_allele(ref_allele: &str, alts: &[&str], index: usize) -> String {
     let alt = alts[index];
     if shared {
         let rest = &alt[1..];
-        if rest.is_empty() { "-".into() } else { rest.into() }
+        if rest.is_empty() {
+            "-".into()
+        } else {
+            rest.into()
+        }
     } else {
         alt.to_string()
     }
@@ -527,21 +553,28 @@ impl VcfOut {
             added.push(format!("KB={}", kb.join(",")));
         }
         // Per-source values, one per ALT ('.' when that ALT has none).
-        let per_alt = |source: &str, value: &dyn Fn(&KbMatch) -> Option<String>| -> Option<String> {
-            let values: Vec<String> = matches
-                .iter()
-                .map(|ms| {
-                    ms.iter()
-                        .find(|m| m.source == source)
-                        .and_then(value)
-                        .unwrap_or_else(|| ".".into())
-                })
-                .collect();
-            values.iter().any(|v| v != ".").then(|| values.join(","))
-        };
+        let per_alt =
+            |source: &str, value: &dyn Fn(&KbMatch) -> Option<String>| -> Option<String> {
+                let values: Vec<String> = matches
+                    .iter()
+                    .map(|ms| {
+                        ms.iter()
+                            .find(|m| m.source == source)
+                            .and_then(value)
+                            .unwrap_or_else(|| ".".into())
+                    })
+                    .collect();
+                values.iter().any(|v| v != ".").then(|| values.join(","))
+            };
         for name in &self.population_sources {
             let af = |m: &KbMatch| m.evidence.population.as_ref()?.af.map(|v| v.to_string());
-            let grpmax = |m: &KbMatch| m.evidence.population.as_ref()?.grpmax_af.map(|v| v.to_string());
+            let grpmax = |m: &KbMatch| {
+                m.evidence
+                    .population
+                    .as_ref()?
+                    .grpmax_af
+                    .map(|v| v.to_string())
+            };
             if let Some(v) = per_alt(name, &af) {
                 added.push(format!("{}={v}", info_id(name, "AF")));
             }
@@ -575,7 +608,9 @@ impl VcfOut {
                         self.writer.write_all(field.as_bytes()).map_err(err)?;
                         self.writer.write_all(b";").map_err(err)?;
                     }
-                    self.writer.write_all(added.join(";").as_bytes()).map_err(err)?;
+                    self.writer
+                        .write_all(added.join(";").as_bytes())
+                        .map_err(err)?;
                 } else {
                     self.writer.write_all(field.as_bytes()).map_err(err)?;
                 }
@@ -611,7 +646,10 @@ mod tests {
     fn trims_unnormalised_alleles() {
         let mut a = GenomicAllele::new("1", 100, "CGAA", "TGAA");
         trim(&mut a);
-        assert_eq!((a.pos, a.ref_allele.as_str(), a.alt_allele.as_str()), (100, "C", "T"));
+        assert_eq!(
+            (a.pos, a.ref_allele.as_str(), a.alt_allele.as_str()),
+            (100, "C", "T")
+        );
         let mut d = GenomicAllele::new("1", 100, "GAT", "G");
         trim(&mut d);
         assert_eq!((d.pos, d.ref_allele.as_str()), (100, "GAT"));

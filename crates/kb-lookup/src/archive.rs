@@ -90,7 +90,10 @@ pub fn pack(dir: &Path, out: &Path) -> crate::Result<()> {
         for rel in &files {
             let path = dir.join(rel);
             let mut file = File::open(&path).map_err(|e| crate::Error::file(&path, e))?;
-            let size = file.metadata().map_err(|e| crate::Error::file(&path, e))?.len();
+            let size = file
+                .metadata()
+                .map_err(|e| crate::Error::file(&path, e))?
+                .len();
             let mut header = tar::Header::new_gnu();
             header.set_entry_type(tar::EntryType::Regular);
             header.set_size(size);
@@ -123,7 +126,8 @@ pub fn extract(archive: &Path, dest: &Path) -> crate::Result<PathBuf> {
         .entries()
         .map_err(|e| crate::Error::file(archive, format!("not a tar.gz archive: {e}")))?;
     for entry in entries {
-        let mut entry = entry.map_err(|e| crate::Error::file(archive, format!("corrupt archive: {e}")))?;
+        let mut entry =
+            entry.map_err(|e| crate::Error::file(archive, format!("corrupt archive: {e}")))?;
         let raw_path = entry
             .path()
             .map_err(|e| crate::Error::file(archive, format!("bad entry name: {e}")))?
@@ -137,7 +141,9 @@ pub fn extract(archive: &Path, dest: &Path) -> crate::Result<PathBuf> {
                 Component::ParentDir | Component::RootDir | Component::Prefix(_) => {
                     return Err(crate::Error::file(
                         archive,
-                        format!("entry `{shown}` leaves the bundle directory (path traversal): refused"),
+                        format!(
+                            "entry `{shown}` leaves the bundle directory (path traversal): refused"
+                        ),
                     ));
                 }
             }
@@ -147,7 +153,10 @@ pub fn extract(archive: &Path, dest: &Path) -> crate::Result<PathBuf> {
             if kind.is_dir() {
                 continue;
             }
-            return Err(crate::Error::file(archive, format!("entry `{shown}` has an empty path")));
+            return Err(crate::Error::file(
+                archive,
+                format!("entry `{shown}` has an empty path"),
+            ));
         }
         let target = dest.join(&clean);
         match kind {
@@ -195,7 +204,10 @@ pub fn extract(archive: &Path, dest: &Path) -> crate::Result<PathBuf> {
             return Ok(only.clone());
         }
     }
-    Err(crate::Error::file(archive, "no manifest.json at the top of the archive"))
+    Err(crate::Error::file(
+        archive,
+        "no manifest.json at the top of the archive",
+    ))
 }
 
 #[cfg(test)]
@@ -256,7 +268,11 @@ mod tests {
             std::fs::create_dir(&dest).unwrap();
             let err = extract(&archive, &dest).unwrap_err().to_string();
             assert!(err.contains(expected), "{name}: {err}");
-            assert_eq!(std::fs::read_dir(&dest).unwrap().count(), 0, "{name} wrote files");
+            assert_eq!(
+                std::fs::read_dir(&dest).unwrap().count(),
+                0,
+                "{name} wrote files"
+            );
         }
         assert!(!dir.path().join("evil.txt").exists());
     }
@@ -277,6 +293,9 @@ mod tests {
         let dest = dir.path().join("x");
         std::fs::create_dir(&dest).unwrap();
         let root = extract(&dir.path().join("1.tar.gz"), &dest).unwrap();
-        assert_eq!(std::fs::read_to_string(root.join("exact/a.txt")).unwrap(), "a");
+        assert_eq!(
+            std::fs::read_to_string(root.join("exact/a.txt")).unwrap(),
+            "a"
+        );
     }
 }

@@ -90,7 +90,8 @@ pub fn build(options: &BuildOptions) -> crate::Result<Manifest> {
         let mut converted = crate::sources::convert(source, &mut ctx)?;
         if crate::sources::is_exact(source.kind) && reference_path.is_none() {
             converted.notes.push(
-                "alleles split and trimmed but not left-aligned: the bundle has no reference".into(),
+                "alleles split and trimmed but not left-aligned: the bundle has no reference"
+                    .into(),
             );
         }
         entries.push(entry(source, converted, dir)?);
@@ -197,7 +198,10 @@ fn copy_into(input: &Path, dir: &Path, subdir: &str) -> crate::Result<String> {
     let rel = format!("{subdir}/{name}");
     let target = dir.join(&rel);
     if target.exists() {
-        return Err(crate::Error::file(input, format!("two inputs would both be stored as {rel}")));
+        return Err(crate::Error::file(
+            input,
+            format!("two inputs would both be stored as {rel}"),
+        ));
     }
     std::fs::copy(input, &target).map_err(|e| crate::Error::file(input, e))?;
     Ok(rel)
@@ -212,10 +216,7 @@ fn copy_reference(source: &SourceConfig, base: &Path, dir: &Path) -> crate::Resu
             source.name()
         )));
     };
-    if fasta
-        .extension()
-        .is_some_and(|e| e == "gz" || e == "bgz")
-    {
+    if fasta.extension().is_some_and(|e| e == "gz" || e == "bgz") {
         return Err(crate::Error::file(
             fasta,
             "give the reference as an uncompressed FASTA (with or without .fai)",
@@ -233,7 +234,8 @@ fn copy_reference(source: &SourceConfig, base: &Path, dir: &Path) -> crate::Resu
         None => {
             let index = noodles::fasta::fs::index(dir.join(&rel))
                 .map_err(|e| crate::Error::file(fasta, format!("cannot index FASTA: {e}")))?;
-            let file = std::fs::File::create(&fai_target).map_err(|e| crate::Error::file(&fai_target, e))?;
+            let file = std::fs::File::create(&fai_target)
+                .map_err(|e| crate::Error::file(&fai_target, e))?;
             let mut writer = noodles::fasta::fai::io::Writer::new(file);
             writer
                 .write_index(&index)

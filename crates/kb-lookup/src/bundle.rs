@@ -43,15 +43,23 @@ impl Bundle {
             let root = crate::archive::extract(path, temp.path())?;
             (root, Some(temp))
         } else {
-            return Err(crate::Error::file(path, "no such bundle directory or archive"));
+            return Err(crate::Error::file(
+                path,
+                "no such bundle directory or archive",
+            ));
         };
         let manifest_bytes = std::fs::read(root.join(MANIFEST_FILE))
             .map_err(|e| crate::Error::file(&root.join(MANIFEST_FILE), e))?;
-        let manifest = Manifest::from_bytes(&manifest_bytes, &root.join(MANIFEST_FILE).display().to_string())?;
+        let manifest = Manifest::from_bytes(
+            &manifest_bytes,
+            &root.join(MANIFEST_FILE).display().to_string(),
+        )?;
         for file in manifest.files() {
             let p = root.join(&file.path);
             let size = std::fs::metadata(&p)
-                .map_err(|e| crate::Error::file(&p, format!("listed in the manifest but unreadable: {e}")))?
+                .map_err(|e| {
+                    crate::Error::file(&p, format!("listed in the manifest but unreadable: {e}"))
+                })?
                 .len();
             if size != file.bytes {
                 return Err(crate::Error::file(
@@ -82,7 +90,8 @@ impl Bundle {
                         table: ExactTable::open(&p)?,
                     }),
                     "reference_fasta" => {
-                        reference_lengths = Some(crate::normalise::Reference::open(&p)?.lengths().clone());
+                        reference_lengths =
+                            Some(crate::normalise::Reference::open(&p)?.lengths().clone());
                     }
                     _ => {}
                 }

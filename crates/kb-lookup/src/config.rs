@@ -203,7 +203,9 @@ impl SourcesConfig {
         match std::env::var("SOURCE_DATE_EPOCH") {
             Ok(epoch) => {
                 let seconds: i64 = epoch.trim().parse().map_err(|_| {
-                    crate::Error::Other(format!("SOURCE_DATE_EPOCH=`{epoch}` is not a number of seconds"))
+                    crate::Error::Other(format!(
+                        "SOURCE_DATE_EPOCH=`{epoch}` is not a number of seconds"
+                    ))
                 })?;
                 Ok(rfc3339_from_epoch(seconds))
             }
@@ -252,8 +254,14 @@ mod tests {
     #[test]
     fn resolves_paths_and_file_urls() {
         let base = Path::new("/data/kb");
-        assert_eq!(resolve("a.vcf", base).unwrap(), PathBuf::from("/data/kb/a.vcf"));
-        assert_eq!(resolve("file:///x/a.vcf", base).unwrap(), PathBuf::from("/x/a.vcf"));
+        assert_eq!(
+            resolve("a.vcf", base).unwrap(),
+            PathBuf::from("/data/kb/a.vcf")
+        );
+        assert_eq!(
+            resolve("file:///x/a.vcf", base).unwrap(),
+            PathBuf::from("/x/a.vcf")
+        );
         assert!(resolve("https://example.org/a.vcf", base).is_err());
     }
 

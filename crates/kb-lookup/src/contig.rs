@@ -172,8 +172,7 @@ pub fn detect_build(
     // Contig lengths are the strongest evidence: compare with the bundle's
     // own reference first (works for any genome), then the GRC builds.
     if let Some(known) = known_lengths {
-        let known: BTreeMap<String, u64> =
-            known.iter().map(|(k, v)| (canonical(k), *v)).collect();
+        let known: BTreeMap<String, u64> = known.iter().map(|(k, v)| (canonical(k), *v)).collect();
         for (id, length) in &contig_lengths {
             if let Some(expected) = known.get(&canonical(id)) {
                 return if expected == length {
@@ -228,7 +227,9 @@ pub fn detect_build(
             }
             continue;
         }
-        if key_lower.contains("reference") || key_lower.contains("assembly") || key_lower == "genome"
+        if key_lower.contains("reference")
+            || key_lower.contains("assembly")
+            || key_lower == "genome"
         {
             if let Some(build) = build_token(value) {
                 return BuildEvidence {
@@ -287,20 +288,32 @@ mod tests {
 
     #[test]
     fn detects_builds_from_contig_lengths() {
-        let b38 = detect_build(&lines("##contig=<ID=chr21,length=46709983,assembly=x>"), "GRCh38", None);
+        let b38 = detect_build(
+            &lines("##contig=<ID=chr21,length=46709983,assembly=x>"),
+            "GRCh38",
+            None,
+        );
         assert_eq!(b38.build.as_deref(), Some("GRCh38"));
         let b37 = detect_build(&lines("##contig=<ID=7,length=159138663>"), "GRCh38", None);
         assert_eq!(b37.build.as_deref(), Some("GRCh37"));
         let mut known = BTreeMap::new();
         known.insert("chrS".to_string(), 5000);
-        let own = detect_build(&lines("##contig=<ID=chrS,length=4000>"), "synthetic-1", Some(&known));
+        let own = detect_build(
+            &lines("##contig=<ID=chrS,length=4000>"),
+            "synthetic-1",
+            Some(&known),
+        );
         assert_eq!(own.build.as_deref(), Some("not synthetic-1"));
         assert!(own.reason.contains("4000"));
     }
 
     #[test]
     fn detects_builds_from_reference_and_liftover_lines() {
-        let r = detect_build(&lines("##reference=file:///data/hg19/ucsc.hg19.fa"), "GRCh38", None);
+        let r = detect_build(
+            &lines("##reference=file:///data/hg19/ucsc.hg19.fa"),
+            "GRCh38",
+            None,
+        );
         assert_eq!(r.build.as_deref(), Some("GRCh37"));
         let lift = detect_build(
             &lines("##liftOverChainFile=/x/chainFiles/hg19Tohg38.over.chain.gz"),

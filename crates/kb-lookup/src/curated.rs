@@ -129,12 +129,7 @@ impl CuratedSource {
                         alt_allele,
                     } => source
                         .by_allele
-                        .entry((
-                            chrom.clone(),
-                            *pos,
-                            ref_allele.clone(),
-                            alt_allele.clone(),
-                        ))
+                        .entry((chrom.clone(), *pos, ref_allele.clone(), alt_allele.clone()))
                         .or_default()
                         .push(i),
                     MatchRule::Protein { change } => source
@@ -170,10 +165,12 @@ impl CuratedSource {
     /// tried as given and with the `chr` prefix toggled.
     pub fn by_allele(&self, chrom: &str, pos: u64, ref_allele: &str, alt: &str) -> &[usize] {
         for name in crate::contig::aliases(chrom) {
-            if let Some(v) =
-                self.by_allele
-                    .get(&(name.to_string(), pos, ref_allele.to_string(), alt.to_string()))
-            {
+            if let Some(v) = self.by_allele.get(&(
+                name.to_string(),
+                pos,
+                ref_allele.to_string(),
+                alt.to_string(),
+            )) {
                 return v;
             }
         }
@@ -199,11 +196,7 @@ impl CuratedSource {
     }
 
     /// Reads a gzipped JSON Lines file of records; errors name file and line.
-    pub fn read(
-        path: &Path,
-        name: &str,
-        version: Option<String>,
-    ) -> Result<Self, crate::Error> {
+    pub fn read(path: &Path, name: &str, version: Option<String>) -> Result<Self, crate::Error> {
         let reader = variant_model::io::open_input(Some(path))?;
         let mut records = Vec::new();
         for (i, line) in reader.lines().enumerate() {

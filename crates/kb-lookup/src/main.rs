@@ -186,7 +186,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "kb-lookup: {} records, {} alleles, {} with a knowledge-base match",
                 summary.records_read,
                 summary.alleles_written,
-                summary.counts.get("alleles_with_match").copied().unwrap_or(0)
+                summary
+                    .counts
+                    .get("alleles_with_match")
+                    .copied()
+                    .unwrap_or(0)
             );
             Ok(ExitCode::SUCCESS)
         }

@@ -231,7 +231,11 @@ pub fn manifest_schema() -> String {
 pub fn describe(manifest: &Manifest) -> String {
     use std::fmt::Write as _;
     let mut s = String::new();
-    let _ = writeln!(s, "Bundle {} ({})", manifest.bundle_version, manifest.genome_build);
+    let _ = writeln!(
+        s,
+        "Bundle {} ({})",
+        manifest.bundle_version, manifest.genome_build
+    );
     let _ = writeln!(s, "  created          {}", manifest.created);
     let _ = writeln!(s, "  built by         {}", manifest.builder);
     let _ = writeln!(s, "  layout version   {}", manifest.layout_version);

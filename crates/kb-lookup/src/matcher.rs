@@ -15,9 +15,9 @@
 
 use std::collections::HashMap;
 
+use variant_model::GenomicAllele;
 use variant_model::consequence::{FeatureNumber, Impact, SoTerm, TranscriptConsequence};
 use variant_model::evidence::{KbMatch, MatchLevel};
-use variant_model::GenomicAllele;
 
 use crate::bundle::Bundle;
 use crate::curated::{CuratedSource, GeneCategory, MatchRule, RegionEffect};
@@ -134,8 +134,8 @@ fn rule_level(rule: &MatchRule, view: &TranscriptView) -> Option<MatchLevel> {
         }
         MatchRule::Codon { position, ref_aa } => {
             let own = view.change.as_ref()?;
-            let same_residue = own.start == *position
-                && ref_aa.is_none_or(|aa| aa as u8 == own.start_aa);
+            let same_residue =
+                own.start == *position && ref_aa.is_none_or(|aa| aa as u8 == own.start_aa);
             let kind_counts = !matches!(
                 own.kind,
                 ChangeKind::Frameshift | ChangeKind::Extension | ChangeKind::Residue
@@ -158,7 +158,9 @@ fn rule_level(rule: &MatchRule, view: &TranscriptView) -> Option<MatchLevel> {
         }
         MatchRule::Gene { category } => match category {
             GeneCategory::Truncating => view.is_truncating().then_some(MatchLevel::Gene),
-            GeneCategory::AnyMutation => view.alters_protein_or_splicing().then_some(MatchLevel::Gene),
+            GeneCategory::AnyMutation => view
+                .alters_protein_or_splicing()
+                .then_some(MatchLevel::Gene),
             // Resolved after the other matches are known.
             GeneCategory::Oncogenic => None,
         },
@@ -198,14 +200,20 @@ pub fn match_curated(
 ) -> Vec<KbMatch> {
     // Picked transcript first, then the others in a fixed order, so ties
     // resolve the same way on every run.
-    let mut views: Vec<TranscriptView> = consequences.iter().filter_map(TranscriptView::of).collect();
+    let mut views: Vec<TranscriptView> =
+        consequences.iter().filter_map(TranscriptView::of).collect();
     views.sort_by(|a, b| (!a.picked, a.transcript).cmp(&(!b.picked, b.transcript)));
     let mut matches = Vec::new();
     let mut oncogenic_genes: Vec<&str> = Vec::new();
     let mut deferred: Vec<(usize, usize, Candidate)> = Vec::new();
     for (source_index, source) in sources.iter().enumerate() {
         let mut best: HashMap<usize, Candidate> = HashMap::new();
-        for &i in source.by_allele(&allele.chrom, allele.pos, &allele.ref_allele, &allele.alt_allele) {
+        for &i in source.by_allele(
+            &allele.chrom,
+            allele.pos,
+            &allele.ref_allele,
+            &allele.alt_allele,
+        ) {
             offer(
                 &mut best,
                 i,
@@ -270,7 +278,11 @@ pub fn match_curated(
                     .evidence
                     .clinical_significance
                     .as_deref()
-                    .is_some_and(|s| s.to_ascii_lowercase().contains("oncogenic") && !s.to_ascii_lowercase().contains("not oncogenic") && !s.to_ascii_lowercase().contains("inconclusive"))
+                    .is_some_and(|s| {
+                        s.to_ascii_lowercase().contains("oncogenic")
+                            && !s.to_ascii_lowercase().contains("not oncogenic")
+                            && !s.to_ascii_lowercase().contains("inconclusive")
+                    })
             {
                 if let Some(gene) = record.gene.as_deref() {
                     oncogenic_genes.push(gene);
@@ -283,7 +295,10 @@ pub fn match_curated(
     // hotspot in the same gene.
     let mut resolved: HashMap<(usize, usize), Candidate> = HashMap::new();
     for (source_index, i, candidate) in deferred {
-        let gene = sources[source_index].records[i].gene.as_deref().unwrap_or_default();
+        let gene = sources[source_index].records[i]
+            .gene
+            .as_deref()
+            .unwrap_or_default();
         if oncogenic_genes.contains(&gene) {
             let key = (source_index, i);
             match resolved.get(&key) {
@@ -296,10 +311,9 @@ pub fn match_curated(
     }
     for ((source_index, i), candidate) in resolved {
         let source = &sources[source_index];
-        if !matches
-            .iter()
-            .any(|m: &KbMatch| m.source == source.name && m.record_id == source.records[i].record_id)
-        {
+        if !matches.iter().any(|m: &KbMatch| {
+            m.source == source.name && m.record_id == source.records[i].record_id
+        }) {
             matches.push(to_match(source, i, &candidate));
         }
     }

@@ -274,13 +274,22 @@ mod tests {
     fn trims_without_a_reference() {
         let mut n = Normaliser::new(None);
         let a = n.normalise("1", 100, "CGAA", "TGAA").unwrap().unwrap();
-        assert_eq!((a.pos, a.ref_allele.as_str(), a.alt_allele.as_str()), (100, "C", "T"));
+        assert_eq!(
+            (a.pos, a.ref_allele.as_str(), a.alt_allele.as_str()),
+            (100, "C", "T")
+        );
         let d = n.normalise("1", 100, "GGAAGAC", "G").unwrap().unwrap();
-        assert_eq!((d.pos, d.ref_allele.as_str(), d.alt_allele.as_str()), (100, "GGAAGAC", "G"));
+        assert_eq!(
+            (d.pos, d.ref_allele.as_str(), d.alt_allele.as_str()),
+            (100, "GGAAGAC", "G")
+        );
         let lead = n.normalise("1", 100, "ACT", "AGT").unwrap().unwrap();
         assert_eq!((lead.pos, lead.ref_allele.as_str()), (101, "C"));
         assert_eq!(n.normalise("1", 1, "A", "A").unwrap(), Err(Skip::NoChange));
-        assert_eq!(n.normalise("1", 1, "A", "<DEL>").unwrap(), Err(Skip::Symbolic));
+        assert_eq!(
+            n.normalise("1", 1, "A", "<DEL>").unwrap(),
+            Err(Skip::Symbolic)
+        );
     }
 
     #[test]
@@ -289,12 +298,24 @@ mod tests {
         let mut n = Normaliser::new(Some(reference(dir.path())));
         // Deleting the last CAG (pos 9 anchor G: GCAG>G) moves left to pos 3.
         let a = n.normalise("chrT", 9, "GCAG", "G").unwrap().unwrap();
-        assert_eq!((a.pos, a.ref_allele.as_str(), a.alt_allele.as_str()), (3, "ACAG", "A"));
+        assert_eq!(
+            (a.pos, a.ref_allele.as_str(), a.alt_allele.as_str()),
+            (3, "ACAG", "A")
+        );
         // `T` contig alias resolves to `chrT`.
         let b = n.normalise("T", 12, "G", "GCAG").unwrap().unwrap();
-        assert_eq!((b.chrom.as_str(), b.pos, b.alt_allele.as_str()), ("chrT", 3, "ACAG"));
-        assert_eq!(n.normalise("chrT", 2, "C", "T").unwrap(), Err(Skip::RefMismatch));
-        assert_eq!(n.normalise("chrZ", 2, "C", "T").unwrap(), Err(Skip::UnknownContig));
+        assert_eq!(
+            (b.chrom.as_str(), b.pos, b.alt_allele.as_str()),
+            ("chrT", 3, "ACAG")
+        );
+        assert_eq!(
+            n.normalise("chrT", 2, "C", "T").unwrap(),
+            Err(Skip::RefMismatch)
+        );
+        assert_eq!(
+            n.normalise("chrZ", 2, "C", "T").unwrap(),
+            Err(Skip::UnknownContig)
+        );
         // MAF deletion of CAG at 10-12 → anchor G at 9.
         let maf = n.from_maf("chrT", 10, "CAG", "-").unwrap().unwrap();
         assert_eq!(maf, ("chrT".into(), 9, "GCAG".into(), "G".into()));

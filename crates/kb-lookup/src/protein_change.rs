@@ -282,10 +282,7 @@ mod tests {
 
     #[test]
     fn indels_and_frameshifts_are_canonical() {
-        assert_eq!(
-            short("p.Glu746_Ala750del").as_deref(),
-            Some("E746_A750del")
-        );
+        assert_eq!(short("p.Glu746_Ala750del").as_deref(), Some("E746_A750del"));
         assert_eq!(short("E746_A750del").as_deref(), Some("E746_A750del"));
         assert_eq!(short("K546del").as_deref(), Some("K546del"));
         assert_eq!(short("p.Asn239dup").as_deref(), Some("N239dup"));

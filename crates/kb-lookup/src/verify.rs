@@ -24,8 +24,14 @@ impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Problem::Tampered { path, detail } => write!(f, "TAMPERED {path}: {detail}"),
-            Problem::Missing { path } => write!(f, "MISSING  {path}: listed in the manifest, not in the bundle"),
-            Problem::Extra { path } => write!(f, "EXTRA    {path}: in the bundle, not listed in the manifest"),
+            Problem::Missing { path } => write!(
+                f,
+                "MISSING  {path}: listed in the manifest, not in the bundle"
+            ),
+            Problem::Extra { path } => write!(
+                f,
+                "EXTRA    {path}: in the bundle, not listed in the manifest"
+            ),
             Problem::NotRegular { path } => {
                 write!(f, "REFUSED  {path}: symlink or special file")
             }

@@ -79,7 +79,8 @@ pub fn convert(config: &SourceConfig, ctx: &mut Context) -> crate::Result<Conver
         read_variant_tsv(&path, &mut harvest, &mut out)?;
     }
     for path in config.paths("molecular_profile_summaries", ctx.base)? {
-        out.inputs.push(("molecular_profile_summaries".into(), path.clone()));
+        out.inputs
+            .push(("molecular_profile_summaries".into(), path.clone()));
         read_profile_tsv(&path, &mut harvest, &mut out)?;
     }
     for path in config.paths("evidence_summaries", ctx.base)? {
@@ -87,7 +88,8 @@ pub fn convert(config: &SourceConfig, ctx: &mut Context) -> crate::Result<Conver
         read_item_tsv(&path, ItemKind::Evidence, &mut harvest, &mut out)?;
     }
     for path in config.paths("assertion_summaries", ctx.base)? {
-        out.inputs.push(("assertion_summaries".into(), path.clone()));
+        out.inputs
+            .push(("assertion_summaries".into(), path.clone()));
         read_item_tsv(&path, ItemKind::Assertion, &mut harvest, &mut out)?;
     }
     for path in config.paths("api_json", ctx.base)? {
@@ -185,7 +187,9 @@ pub fn convert(config: &SourceConfig, ctx: &mut Context) -> crate::Result<Conver
                                 item.origin,
                                 item.variant_id
                                     .map(|v| v.to_string())
-                                    .or(item.profile_id.map(|p| format!("of molecular profile {p}")))
+                                    .or(item
+                                        .profile_id
+                                        .map(|p| format!("of molecular profile {p}")))
                                     .unwrap_or_else(|| "?".into())
                             ));
                         }
@@ -266,8 +270,16 @@ fn allele_rule(
         out.count("coordinates_on_other_build");
         return Ok(None);
     }
-    let r = if c.reference_bases.is_empty() { "-" } else { &c.reference_bases };
-    let a = if c.variant_bases.is_empty() { "-" } else { &c.variant_bases };
+    let r = if c.reference_bases.is_empty() {
+        "-"
+    } else {
+        &c.reference_bases
+    };
+    let a = if c.variant_bases.is_empty() {
+        "-"
+    } else {
+        &c.variant_bases
+    };
     let Some((chrom, pos, r, a)) = ctx.normaliser.from_maf(&c.chrom, c.start, r, a)? else {
         out.count("indel_coordinates_without_reference");
         return Ok(None);
@@ -324,8 +336,9 @@ fn read_json(path: &Path, harvest: &mut Harvest, out: &mut Converted) -> crate::
         })?;
         match kind.as_str() {
             "variant" => {
-                let id = number(object, &["id"])
-                    .ok_or_else(|| crate::Error::file(path, format!("variant record {i} has no id")))?;
+                let id = number(object, &["id"]).ok_or_else(|| {
+                    crate::Error::file(path, format!("variant record {i} has no id"))
+                })?;
                 harvest.variants.insert(id, json_variant(object));
                 for embedded in object
                     .get("_evidence_items")
@@ -355,8 +368,12 @@ fn read_json(path: &Path, harvest: &mut Harvest, out: &mut Converted) -> crate::
                     },
                 );
             }
-            "evidence" => harvest.items.push(json_item(object, ItemKind::Evidence, &origin)?),
-            "assertion" => harvest.items.push(json_item(object, ItemKind::Assertion, &origin)?),
+            "evidence" => harvest
+                .items
+                .push(json_item(object, ItemKind::Evidence, &origin)?),
+            "assertion" => harvest
+                .items
+                .push(json_item(object, ItemKind::Assertion, &origin)?),
             "gene" => out.count("gene_records_read"),
             other => {
                 return Err(crate::Error::file(
@@ -385,7 +402,11 @@ fn json_variant(v: &Value) -> Variant {
         hgvs: v
             .get("hgvs_expressions")
             .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(|h| h.as_str().map(str::to_string)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|h| h.as_str().map(str::to_string))
+                    .collect()
+            })
             .unwrap_or_default(),
         coordinates,
         single_variant_profile: number(v, &["single_variant_molecular_profile_id"]),
@@ -395,7 +416,11 @@ fn json_variant(v: &Value) -> Variant {
 fn json_item(v: &Value, kind: ItemKind, origin: &str) -> crate::Result<Item> {
     let id = number(v, &["id"])
         .ok_or_else(|| crate::Error::Other(format!("{origin}: evidence/assertion without id")))?;
-    let prefix = if kind == ItemKind::Evidence { "EID" } else { "AID" };
+    let prefix = if kind == ItemKind::Evidence {
+        "EID"
+    } else {
+        "AID"
+    };
     let therapies = v
         .get("therapies")
         .or_else(|| v.get("drugs"))
@@ -409,9 +434,7 @@ fn json_item(v: &Value, kind: ItemKind, origin: &str) -> crate::Result<Item> {
     });
     let pmids = v
         .get("source")
-        .filter(|s| {
-            text(s, &["source_type"]).is_some_and(|t| t.eq_ignore_ascii_case("pubmed"))
-        })
+        .filter(|s| text(s, &["source_type"]).is_some_and(|t| t.eq_ignore_ascii_case("pubmed")))
         .and_then(|s| text(s, &["citation_id"]))
         .into_iter()
         .collect();
@@ -602,7 +625,12 @@ fn read_item_tsv(
             direction: row.get(direction).map(display_enum),
             therapies: row
                 .get(therapies)
-                .map(|t| t.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
+                .map(|t| {
+                    t.split(',')
+                        .map(|s| s.trim().to_string())
+                        .filter(|s| !s.is_empty())
+                        .collect()
+                })
                 .unwrap_or_default(),
             disease: row.get(disease).map(|name| Disease {
                 name: name.to_string(),
@@ -615,9 +643,20 @@ fn read_item_tsv(
             redistributable: Some(true),
             ..Default::default()
         };
-        out.count(if kind == ItemKind::Evidence { "evidence_rows_read" } else { "assertion_rows_read" });
+        out.count(if kind == ItemKind::Evidence {
+            "evidence_rows_read"
+        } else {
+            "assertion_rows_read"
+        });
         harvest.items.push(Item {
-            record_id: format!("{}{id}", if kind == ItemKind::Evidence { "EID" } else { "AID" }),
+            record_id: format!(
+                "{}{id}",
+                if kind == ItemKind::Evidence {
+                    "EID"
+                } else {
+                    "AID"
+                }
+            ),
             status: row.get(status).map(str::to_string),
             variant_id: row.get(variant_id).and_then(|v| v.parse().ok()),
             profile_id: row.get(profile_id).and_then(|v| v.parse().ok()),

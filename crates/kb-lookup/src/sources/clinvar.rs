@@ -74,8 +74,10 @@ pub fn convert(config: &SourceConfig, ctx: &mut Context) -> crate::Result<Conver
     )?;
     if unknown_status > 0 {
         out.add("review_status_without_stars", unknown_status);
-        out.notes
-            .push("some CLNREVSTAT values are not in ClinVar's review-status table: no stars given".into());
+        out.notes.push(
+            "some CLNREVSTAT values are not in ClinVar's review-status table: no stars given"
+                .into(),
+        );
     }
     Ok(out)
 }
@@ -117,7 +119,12 @@ pub fn evidence(chrom: &str, line: &SourceLine) -> (String, Option<String>, Evid
         redistributable: Some(true),
         ..Default::default()
     };
-    let term = gene.map(|g| format!("{g} {chrom}:{}:{}>{}", line.pos, line.ref_allele, line.alt_allele));
+    let term = gene.map(|g| {
+        format!(
+            "{g} {chrom}:{}:{}>{}",
+            line.pos, line.ref_allele, line.alt_allele
+        )
+    });
     (line.id.clone(), term, evidence)
 }
 

@@ -50,10 +50,14 @@ pub fn convert(config: &SourceConfig, ctx: &mut Context) -> crate::Result<Conver
         }
         while let Some(row) = table.next_row()? {
             out.count("rows_read");
-            let gene = row.get(Some(gene_col)).ok_or_else(|| row.error("empty GENE_NAME"))?;
+            let gene = row
+                .get(Some(gene_col))
+                .ok_or_else(|| row.error("empty GENE_NAME"))?;
             // CMC names transcripts as GENE_ENST...; the symbol is the prefix.
             let gene = gene.split('_').next().unwrap_or(gene).to_string();
-            let id = row.get(Some(id_col)).ok_or_else(|| row.error("empty GENOMIC_MUTATION_ID"))?;
+            let id = row
+                .get(Some(id_col))
+                .ok_or_else(|| row.error("empty GENOMIC_MUTATION_ID"))?;
             let mut rules = Vec::new();
             if let (Some(pos), Some(w), Some(m)) = (row.get(position), row.get(wt), row.get(mt)) {
                 let parsed = pos.split_once(':').and_then(|(c, range)| {

@@ -42,12 +42,13 @@ pub fn convert(config: &SourceConfig, ctx: &mut Context) -> crate::Result<Conver
             if let Some(n) = per_allele(field("nhomalt"), alt) {
                 info.push(("NHOMALT".into(), n.to_string()));
             }
-            let grpmax_af = per_allele(field("AF_grpmax"), alt)
-                .or_else(|| per_allele(field("AF_popmax"), alt));
+            let grpmax_af =
+                per_allele(field("AF_grpmax"), alt).or_else(|| per_allele(field("AF_popmax"), alt));
             if let Some(v) = grpmax_af {
                 info.push(("GRPMAX_AF".into(), v.to_string()));
             }
-            let group = per_allele(field("grpmax"), alt).or_else(|| per_allele(field("popmax"), alt));
+            let group =
+                per_allele(field("grpmax"), alt).or_else(|| per_allele(field("popmax"), alt));
             if let Some(g) = group {
                 info.push(("GRPMAX".into(), decode_info_value(g)));
             }
@@ -87,7 +88,9 @@ pub fn evidence(chrom: &str, line: &SourceLine) -> (String, Option<String>, Evid
         url: Some(format!(
             "https://gnomad.broadinstitute.org/variant/{}-{}-{}-{}",
             crate::contig::canonical(chrom),
-            line.pos, line.ref_allele, line.alt_allele
+            line.pos,
+            line.ref_allele,
+            line.alt_allele
         )),
         redistributable: Some(true),
         ..Default::default()

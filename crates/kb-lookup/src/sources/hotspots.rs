@@ -72,15 +72,19 @@ pub fn convert(config: &SourceConfig, ctx: &mut Context) -> crate::Result<Conver
         let q_col = table.column(&["qvalue"]);
         while let Some(row) = table.next_row()? {
             out.count("snv_rows_read");
-            let gene = row.get(Some(gene_col)).ok_or_else(|| row.error("empty Hugo_Symbol"))?;
+            let gene = row
+                .get(Some(gene_col))
+                .ok_or_else(|| row.error("empty Hugo_Symbol"))?;
             let position_text = row.get(Some(pos_col)).unwrap_or_default();
             if position_text.ends_with("_splice") {
                 out.count("skipped:splice_hotspot");
                 continue;
             }
-            let position: u64 = position_text
-                .parse()
-                .map_err(|_| row.error(format!("Amino_Acid_Position `{position_text}` is not a number")))?;
+            let position: u64 = position_text.parse().map_err(|_| {
+                row.error(format!(
+                    "Amino_Acid_Position `{position_text}` is not a number"
+                ))
+            })?;
             let ref_aa = row
                 .get(ref_short)
                 .or_else(|| row.get(Some(ref_col)).and_then(|r| r.split(':').next()))
@@ -89,16 +93,18 @@ pub fn convert(config: &SourceConfig, ctx: &mut Context) -> crate::Result<Conver
             let residue_count = row.get(count_col).and_then(|c| c.parse().ok());
             let q = row.get(q_col).map(str::to_string);
             let residue_id = format!("{gene}:{ref_aa}{position}");
-            records.entry(residue_id.clone()).or_insert_with(|| CuratedRecord {
-                record_id: residue_id.clone(),
-                gene: Some(gene.to_string()),
-                term: format!("{gene} {ref_aa}{position}"),
-                rules: vec![MatchRule::Codon {
-                    position,
-                    ref_aa: ref_aa.chars().next(),
-                }],
-                evidence: evidence(residue_count, q.as_deref(), "hotspot residue"),
-            });
+            records
+                .entry(residue_id.clone())
+                .or_insert_with(|| CuratedRecord {
+                    record_id: residue_id.clone(),
+                    gene: Some(gene.to_string()),
+                    term: format!("{gene} {ref_aa}{position}"),
+                    rules: vec![MatchRule::Codon {
+                        position,
+                        ref_aa: ref_aa.chars().next(),
+                    }],
+                    evidence: evidence(residue_count, q.as_deref(), "hotspot residue"),
+                });
             let (variant_aa, variant_count) = row
                 .get(Some(var_col))
                 .and_then(split_count)
@@ -133,7 +139,9 @@ pub fn convert(config: &SourceConfig, ctx: &mut Context) -> crate::Result<Conver
         let q_col = table.column(&["qvalue"]);
         while let Some(row) = table.next_row()? {
             out.count("indel_rows_read");
-            let gene = row.get(Some(gene_col)).ok_or_else(|| row.error("empty Hugo_Symbol"))?;
+            let gene = row
+                .get(Some(gene_col))
+                .ok_or_else(|| row.error("empty Hugo_Symbol"))?;
             let range = row.get(Some(pos_col)).unwrap_or_default();
             let (start, end) = match range.split_once('-') {
                 Some((a, b)) => (a.parse().ok(), b.parse().ok()),
@@ -144,21 +152,23 @@ pub fn convert(config: &SourceConfig, ctx: &mut Context) -> crate::Result<Conver
             };
             let q = row.get(q_col).map(str::to_string);
             let range_id = format!("{gene}:{start}-{end}");
-            records.entry(range_id.clone()).or_insert_with(|| CuratedRecord {
-                record_id: range_id.clone(),
-                gene: Some(gene.to_string()),
-                term: format!("{gene} in-frame indel at residues {start}-{end}"),
-                rules: vec![MatchRule::ProteinRange {
-                    start,
-                    end,
-                    effect: RegionEffect::InframeIndel,
-                }],
-                evidence: evidence(
-                    row.get(count_col).and_then(|c| c.parse().ok()),
-                    q.as_deref(),
-                    "indel hotspot region",
-                ),
-            });
+            records
+                .entry(range_id.clone())
+                .or_insert_with(|| CuratedRecord {
+                    record_id: range_id.clone(),
+                    gene: Some(gene.to_string()),
+                    term: format!("{gene} in-frame indel at residues {start}-{end}"),
+                    rules: vec![MatchRule::ProteinRange {
+                        start,
+                        end,
+                        effect: RegionEffect::InframeIndel,
+                    }],
+                    evidence: evidence(
+                        row.get(count_col).and_then(|c| c.parse().ok()),
+                        q.as_deref(),
+                        "indel hotspot region",
+                    ),
+                });
             let (name, count) = row
                 .get(Some(var_col))
                 .and_then(split_count)
@@ -217,12 +227,19 @@ fn read_alleles(
             return Err(crate::Error::at(
                 path,
                 line_number,
-                format!("expected 7 columns (chrom pos ref alt gene class protein), found {}", f.len()),
+                format!(
+                    "expected 7 columns (chrom pos ref alt gene class protein), found {}",
+                    f.len()
+                ),
             ));
         }
-        let pos: u64 = f[1]
-            .parse()
-            .map_err(|_| crate::Error::at(path, line_number, format!("position `{}` is not a number", f[1])))?;
+        let pos: u64 = f[1].parse().map_err(|_| {
+            crate::Error::at(
+                path,
+                line_number,
+                format!("position `{}` is not a number", f[1]),
+            )
+        })?;
         let Some((chrom, vpos, r, a)) = ctx.normaliser.from_maf(f[0], pos, f[2], f[3])? else {
             out.count("skipped:indel_without_reference");
             continue;

@@ -101,7 +101,8 @@ pub fn write_curated(
         .map_err(|e| crate::Error::file(ctx.out_dir, e))?;
     let rel = format!("curated/{name}.jsonl.gz");
     let path = ctx.out_dir.join(&rel);
-    let n = crate::curated::write_records(&path, records).map_err(|e| crate::Error::file(&path, e))?;
+    let n =
+        crate::curated::write_records(&path, records).map_err(|e| crate::Error::file(&path, e))?;
     out.add("records_written", n);
     out.files.push((rel, "curated_records".into()));
     Ok(())
@@ -130,7 +131,10 @@ pub fn rules_from_name(name: &str) -> Vec<MatchRule> {
     let lower = trimmed.to_ascii_lowercase().replace(['-', '_'], " ");
     let lower = lower.split_whitespace().collect::<Vec<_>>().join(" ");
     match lower.as_str() {
-        "truncating mutation" | "truncating mutations" | "loss of function" | "frameshift truncation"
+        "truncating mutation"
+        | "truncating mutations"
+        | "loss of function"
+        | "frameshift truncation"
         | "nonsense mutation" => {
             return vec![MatchRule::Gene {
                 category: GeneCategory::Truncating,
@@ -323,10 +327,15 @@ where
             "source `{name}`: files.vcf is required"
         )));
     }
-    std::fs::create_dir_all(ctx.out_dir.join("exact")).map_err(|e| crate::Error::file(ctx.out_dir, e))?;
+    std::fs::create_dir_all(ctx.out_dir.join("exact"))
+        .map_err(|e| crate::Error::file(ctx.out_dir, e))?;
     let rel = format!("exact/{name}.vcf.gz");
     let table_path = ctx.out_dir.join(&rel);
-    let lengths = ctx.normaliser.reference_lengths().cloned().unwrap_or_default();
+    let lengths = ctx
+        .normaliser
+        .reference_lengths()
+        .cloned()
+        .unwrap_or_default();
     let mut writer = crate::exact::ExactWriter::create(&table_path, info_lines, lengths)
         .map_err(|e| crate::Error::file(&table_path, e))?;
     let progress = variant_model::progress::record_progress(&format!("{name}: records"), None);
@@ -338,11 +347,10 @@ where
             out.count("records_read");
             progress.inc(1);
             for (alt_index, alt) in record.alts.iter().enumerate() {
-                let (id, info) = extract(&record, alt_index)
-                    .map_err(|e| match e {
-                        crate::Error::Other(m) => crate::Error::at(&path, record.line_number, m),
-                        other => other,
-                    })?;
+                let (id, info) = extract(&record, alt_index).map_err(|e| match e {
+                    crate::Error::Other(m) => crate::Error::at(&path, record.line_number, m),
+                    other => other,
+                })?;
                 match ctx
                     .normaliser
                     .normalise(record.chrom, record.pos, record.ref_allele, alt)?
@@ -370,7 +378,8 @@ where
         out.add("skipped:identical_duplicate", duplicates);
     }
     out.files.push((rel.clone(), "exact_alleles".into()));
-    out.files.push((format!("{rel}.tbi"), "exact_alleles_index".into()));
+    out.files
+        .push((format!("{rel}.tbi"), "exact_alleles_index".into()));
     Ok(())
 }
 

@@ -30,7 +30,10 @@ pub fn convert(config: &SourceConfig, ctx: &mut Context) -> crate::Result<Conver
             config.name()
         )));
     }
-    for (role, paths) in [("annotated_variants", &annotated), ("actionable_variants", &actionable)] {
+    for (role, paths) in [
+        ("annotated_variants", &annotated),
+        ("actionable_variants", &actionable),
+    ] {
         for path in paths {
             out.inputs.push((role.into(), path.clone()));
             read(path, role == "actionable_variants", &mut records, &mut out)?;
@@ -76,8 +79,12 @@ fn read(
     }
     while let Some(row) = table.next_row()? {
         out.count("rows_read");
-        let gene = row.get(Some(gene_col)).ok_or_else(|| row.error("empty gene"))?;
-        let alteration = row.get(Some(alteration_col)).ok_or_else(|| row.error("empty Alteration"))?;
+        let gene = row
+            .get(Some(gene_col))
+            .ok_or_else(|| row.error("empty gene"))?;
+        let alteration = row
+            .get(Some(alteration_col))
+            .ok_or_else(|| row.error("empty Alteration"))?;
         let mut rules = rules_from_name(alteration);
         if rules.is_empty() {
             if let Some(protein) = row.get(protein_col) {
@@ -115,11 +122,20 @@ fn read(
                 clinical_significance: row.get(oncogenicity).map(str::to_string),
                 evidence_type: Some(evidence_type.into()),
                 evidence_level: level_value.map(|l| {
-                    if l.starts_with("LEVEL_") { l.trim_start_matches("LEVEL_").to_string() } else { l }
+                    if l.starts_with("LEVEL_") {
+                        l.trim_start_matches("LEVEL_").to_string()
+                    } else {
+                        l
+                    }
                 }),
                 therapies: row
                     .get(drugs)
-                    .map(|d| d.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
+                    .map(|d| {
+                        d.split(',')
+                            .map(|s| s.trim().to_string())
+                            .filter(|s| !s.is_empty())
+                            .collect()
+                    })
                     .unwrap_or_default(),
                 disease,
                 pmids,

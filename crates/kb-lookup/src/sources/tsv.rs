@@ -95,7 +95,11 @@ impl Table {
                 break;
             }
         }
-        let fields = self.line.trim_end_matches(['\n', '\r']).split('\t').collect();
+        let fields = self
+            .line
+            .trim_end_matches(['\n', '\r'])
+            .split('\t')
+            .collect();
         Ok(Some(Row {
             table: self,
             fields,

@@ -58,7 +58,10 @@ impl VcfLines {
                 ));
             }
         }
-        if !meta.first().is_some_and(|m| m.starts_with("##fileformat=VCF")) {
+        if !meta
+            .first()
+            .is_some_and(|m| m.starts_with("##fileformat=VCF"))
+        {
             return Err(crate::Error::at(path, 1, "missing ##fileformat=VCF line"));
         }
         let mut contig_lengths = BTreeMap::new();
@@ -129,7 +132,11 @@ impl VcfLines {
         let filter = next("FILTER")?;
         let info = next("INFO")?;
         let pos = pos_text.parse().map_err(|_| {
-            crate::Error::at(path, line_number, format!("POS `{pos_text}` is not a number"))
+            crate::Error::at(
+                path,
+                line_number,
+                format!("POS `{pos_text}` is not a number"),
+            )
         })?;
         Ok(Some(VcfRecord {
             line_number,
