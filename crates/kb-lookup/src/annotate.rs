@@ -33,6 +33,8 @@ pub struct AnnotateOptions {
     pub verify: bool,
     /// Annotate even when the input header does not say its build.
     pub allow_unknown_build: bool,
+    /// Write only the VCF (`vcf_out`), no JSON Lines.
+    pub vcf_only: bool,
 }
 
 /// Reads the input header: meta lines, the `#CHROM` line, sample names.
@@ -164,7 +166,16 @@ pub fn run(options: &AnnotateOptions) -> crate::Result<StreamSummary> {
         summary.counts.insert("no_csq_header".into(), 1);
     }
 
-    let mut jsonl = AtomicOutput::create(options.output.as_deref())?;
+    if options.vcf_only && (options.vcf_out.is_none() || options.output.is_some()) {
+        return Err(crate::Error::Other(
+            "--vcf-only needs --vcf-out and no JSON Lines output (-o)".into(),
+        ));
+    }
+    let mut jsonl = if options.vcf_only {
+        None
+    } else {
+        Some(AtomicOutput::create(options.output.as_deref())?)
+    };
     let out_name = display_name(options.output.as_deref(), "<stdout>");
     let write_err = |e: std::io::Error| crate::Error::File {
         path: out_name.clone(),
@@ -190,8 +201,10 @@ pub fn run(options: &AnnotateOptions) -> crate::Result<StreamSummary> {
         }],
         bundle: Some(bundle.reference()),
     });
-    serde_json::to_writer(&mut jsonl, &stream_header).map_err(|e| write_err(e.into()))?;
-    jsonl.write_all(b"\n").map_err(write_err)?;
+    if let Some(jsonl) = jsonl.as_mut() {
+        serde_json::to_writer(&mut *jsonl, &stream_header).map_err(|e| write_err(e.into()))?;
+        jsonl.write_all(b"\n").map_err(write_err)?;
+    }
 
     let mut vcf_out = match &options.vcf_out {
         Some(path) => Some(VcfOut::create(path, &header, &bundle)?),
@@ -241,12 +254,16 @@ pub fn run(options: &AnnotateOptions) -> crate::Result<StreamSummary> {
                     .entry(format!("matches:{}:{}", m.source, level_name(m.level)))
                     .or_default() += 1;
             }
+            if vcf_out.is_some() {
+                all_matches.push(matches.clone());
+            }
             record.kb_matches = matches;
-            serde_json::to_writer(&mut jsonl, &StreamLine::Variant(record.clone()))
-                .map_err(|e| write_err(e.into()))?;
-            jsonl.write_all(b"\n").map_err(write_err)?;
+            if let Some(jsonl) = jsonl.as_mut() {
+                serde_json::to_writer(&mut *jsonl, &StreamLine::Variant(record))
+                    .map_err(|e| write_err(e.into()))?;
+                jsonl.write_all(b"\n").map_err(write_err)?;
+            }
             summary.alleles_written += 1;
-            all_matches.push(record.kb_matches);
         }
         if let Some(out) = vcf_out.as_mut() {
             out.write_record(text, &all_matches)?;
@@ -259,13 +276,17 @@ pub fn run(options: &AnnotateOptions) -> crate::Result<StreamSummary> {
             source.table.stats.seeks,
         );
     }
-    serde_json::to_writer(&mut jsonl, &StreamLine::Summary(summary.clone()))
-        .map_err(|e| write_err(e.into()))?;
-    jsonl.write_all(b"\n").map_err(write_err)?;
+    if let Some(jsonl) = jsonl.as_mut() {
+        serde_json::to_writer(&mut *jsonl, &StreamLine::Summary(summary.clone()))
+            .map_err(|e| write_err(e.into()))?;
+        jsonl.write_all(b"\n").map_err(write_err)?;
+    }
     if let Some(out) = vcf_out {
         out.finish()?;
     }
-    jsonl.commit()?;
+    if let Some(jsonl) = jsonl {
+        jsonl.commit()?;
+    }
     Ok(summary)
 }
 

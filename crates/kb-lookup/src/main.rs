@@ -56,6 +56,9 @@ enum Command {
         /// ##reference, ##contig lengths or assembly); counted in the summary.
         #[arg(long)]
         allow_unknown_build: bool,
+        /// Write only the --vcf-out VCF, no JSON Lines.
+        #[arg(long, requires = "vcf_out", conflicts_with = "output")]
+        vcf_only: bool,
     },
 }
 
@@ -173,6 +176,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             vcf_out,
             verify,
             allow_unknown_build,
+            vcf_only,
         } => {
             let summary = annotate(&AnnotateOptions {
                 bundle,
@@ -181,6 +185,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 vcf_out,
                 verify,
                 allow_unknown_build,
+                vcf_only,
             })?;
             eprintln!(
                 "kb-lookup: {} records, {} alleles, {} with a knowledge-base match",
