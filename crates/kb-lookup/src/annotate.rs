@@ -465,7 +465,7 @@ struct VcfOut {
 /// Plain text or BGZF, written atomically.
 enum VcfWriter {
     Plain(std::io::BufWriter<AtomicOutput>),
-    Bgzf(noodles::bgzf::io::Writer<AtomicOutput>),
+    Bgzf(std::io::BufWriter<noodles::bgzf::io::MultithreadedWriter<AtomicOutput>>),
 }
 
 impl Write for VcfWriter {
@@ -494,7 +494,14 @@ impl VcfOut {
         let output = AtomicOutput::create(Some(path))?;
         let gz = path.extension().is_some_and(|e| e == "gz" || e == "bgz");
         let writer = if gz {
-            VcfWriter::Bgzf(noodles::bgzf::io::Writer::new(output))
+            // Blocks are compressed on worker threads while matching goes on.
+            VcfWriter::Bgzf(std::io::BufWriter::with_capacity(
+                1 << 16,
+                noodles::bgzf::io::MultithreadedWriter::with_worker_count(
+                    std::num::NonZero::new(2).expect("non-zero"),
+                    output,
+                ),
+            ))
         } else {
             VcfWriter::Plain(std::io::BufWriter::with_capacity(1 << 16, output))
         };
@@ -644,7 +651,10 @@ impl VcfOut {
         let err = |e: std::io::Error| crate::Error::file(&self.path, e);
         let output = match self.writer {
             VcfWriter::Plain(w) => w.into_inner().map_err(|e| err(e.into_error()))?,
-            VcfWriter::Bgzf(w) => w.finish().map_err(err)?,
+            VcfWriter::Bgzf(w) => {
+                let mut inner = w.into_inner().map_err(|e| err(e.into_error()))?;
+                inner.finish().map_err(err)?
+            }
         };
         output.commit()?;
         Ok(())

@@ -341,7 +341,7 @@ pub fn match_exact(bundle: &mut Bundle, allele: &GenomicAllele) -> crate::Result
     for source in &mut bundle.exact {
         let lines = source.table.at(&allele.chrom, allele.pos)?;
         for line in lines {
-            if line.ref_allele == allele.ref_allele && line.alt_allele == allele.alt_allele {
+            if line.ref_allele() == allele.ref_allele && line.alt_allele() == allele.alt_allele {
                 let (record_id, term, evidence) =
                     crate::sources::exact_evidence(source.kind, &allele.chrom, line);
                 matches.push(KbMatch {

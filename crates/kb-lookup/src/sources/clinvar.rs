@@ -88,7 +88,7 @@ fn readable(value: &str) -> String {
 
 /// Evidence of one exact-table line.
 pub fn evidence(chrom: &str, line: &SourceLine) -> (String, Option<String>, Evidence) {
-    let info = parse_info(&line.info);
+    let info = parse_info(line.info());
     let get = |k: &str| info.get(k).map(|v| decode_info_value(v));
     let gene = get("GENEINFO").map(|g| {
         g.split('|')
@@ -114,7 +114,7 @@ pub fn evidence(chrom: &str, line: &SourceLine) -> (String, Option<String>, Evid
         description: get("ONC").map(|o| format!("oncogenicity: {}", readable(&o))),
         url: Some(format!(
             "https://www.ncbi.nlm.nih.gov/clinvar/variation/{}/",
-            line.id
+            line.id()
         )),
         redistributable: Some(true),
         ..Default::default()
@@ -122,10 +122,10 @@ pub fn evidence(chrom: &str, line: &SourceLine) -> (String, Option<String>, Evid
     let term = gene.map(|g| {
         format!(
             "{g} {chrom}:{}:{}>{}",
-            line.pos, line.ref_allele, line.alt_allele
+            line.pos, line.ref_allele(), line.alt_allele()
         )
     });
-    (line.id.clone(), term, evidence)
+    (line.id().to_string(), term, evidence)
 }
 
 #[cfg(test)]

@@ -67,7 +67,7 @@ pub fn convert(config: &SourceConfig, ctx: &mut Context) -> crate::Result<Conver
 
 /// Evidence of one exact-table line.
 pub fn evidence(chrom: &str, line: &SourceLine) -> (String, Option<String>, Evidence) {
-    let info = parse_info(&line.info);
+    let info = parse_info(line.info());
     let float = |k: &str| info.get(k).and_then(|v| v.parse::<f64>().ok());
     let int = |k: &str| info.get(k).and_then(|v| v.parse::<u64>().ok());
     let population = PopulationFrequency {
@@ -89,22 +89,22 @@ pub fn evidence(chrom: &str, line: &SourceLine) -> (String, Option<String>, Evid
             "https://gnomad.broadinstitute.org/variant/{}-{}-{}-{}",
             crate::contig::canonical(chrom),
             line.pos,
-            line.ref_allele,
-            line.alt_allele
+            line.ref_allele(),
+            line.alt_allele()
         )),
         redistributable: Some(true),
         ..Default::default()
     };
-    let record_id = if line.id.is_empty() || line.id == "." {
+    let record_id = if line.id().is_empty() || line.id() == "." {
         format!(
             "{}-{}-{}-{}",
             crate::contig::canonical(chrom),
             line.pos,
-            line.ref_allele,
-            line.alt_allele
+            line.ref_allele(),
+            line.alt_allele()
         )
     } else {
-        line.id.clone()
+        line.id().to_string()
     };
     (record_id, None, evidence)
 }

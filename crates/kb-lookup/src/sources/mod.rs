@@ -86,7 +86,7 @@ pub fn exact_evidence(
     match kind {
         SourceKind::Clinvar => clinvar::evidence(chrom, line),
         SourceKind::Gnomad => gnomad::evidence(chrom, line),
-        _ => (line.id.clone(), None, Evidence::default()),
+        _ => (line.id().to_string(), None, Evidence::default()),
     }
 }
 
