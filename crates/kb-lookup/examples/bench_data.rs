@@ -55,9 +55,18 @@ fn header(out: &mut impl Write, query: bool) -> std::io::Result<()> {
         writeln!(out, "##contig=<ID={name},length={length},assembly=GRCh38>")?;
     }
     if query {
-        writeln!(out, "##INFO=<ID=DP,Number=1,Type=Integer,Description=\"Depth\">")?;
-        writeln!(out, "##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">")?;
-        writeln!(out, "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tSAMPLE")
+        writeln!(
+            out,
+            "##INFO=<ID=DP,Number=1,Type=Integer,Description=\"Depth\">"
+        )?;
+        writeln!(
+            out,
+            "##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">"
+        )?;
+        writeln!(
+            out,
+            "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tSAMPLE"
+        )
     } else {
         for (id, number, kind) in [
             ("AC", "A", "Integer"),
@@ -67,7 +76,10 @@ fn header(out: &mut impl Write, query: bool) -> std::io::Result<()> {
             ("AF_grpmax", "A", "Float"),
             ("grpmax", "A", "String"),
         ] {
-            writeln!(out, "##INFO=<ID={id},Number={number},Type={kind},Description=\"{id}\">")?;
+            writeln!(
+                out,
+                "##INFO=<ID={id},Number={number},Type={kind},Description=\"{id}\">"
+            )?;
         }
         writeln!(out, "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO")
     }
@@ -107,9 +119,13 @@ fn main() -> std::io::Result<()> {
                 break;
             }
             let r = bases[rng.below(4) as usize];
-            let a = bases[(bases.iter().position(|&b| b == r).unwrap() + 1 + rng.below(3) as usize) % 4];
+            let a = bases
+                [(bases.iter().position(|&b| b == r).unwrap() + 1 + rng.below(3) as usize) % 4];
             let (ref_allele, alt_allele) = if rng.below(20) == 0 {
-                (format!("{}{}", r as char, a as char), (r as char).to_string())
+                (
+                    format!("{}{}", r as char, a as char),
+                    (r as char).to_string(),
+                )
             } else {
                 ((r as char).to_string(), (a as char).to_string())
             };
@@ -126,17 +142,29 @@ fn main() -> std::io::Result<()> {
             written += 1;
             let roll = rng.below(2000);
             if roll < per_mille {
-                writeln!(query, "{contig}\t{pos}\t.\t{ref_allele}\t{alt_allele}\t50\tPASS\tDP=30\tGT\t0/1")?;
+                writeln!(
+                    query,
+                    "{contig}\t{pos}\t.\t{ref_allele}\t{alt_allele}\t50\tPASS\tDP=30\tGT\t0/1"
+                )?;
                 queried += 1;
             } else if roll < 2 * per_mille {
                 let novel = bases[(bases.iter().position(|&b| b == r).unwrap() + 2) % 4];
-                writeln!(query, "{contig}\t{}\t.\t{}\t{}\t50\tPASS\tDP=30\tGT\t0/1", pos + 1, r as char, novel as char)?;
+                writeln!(
+                    query,
+                    "{contig}\t{}\t.\t{}\t{}\t50\tPASS\tDP=30\tGT\t0/1",
+                    pos + 1,
+                    r as char,
+                    novel as char
+                )?;
                 queried += 1;
             }
         }
     }
     source.into_inner().map_err(|e| e.into_error())?.finish()?;
     query.into_inner().map_err(|e| e.into_error())?.finish()?;
-    eprintln!("bench_data: {written} source alleles, {queried} query alleles in {}", dir.display());
+    eprintln!(
+        "bench_data: {written} source alleles, {queried} query alleles in {}",
+        dir.display()
+    );
     Ok(())
 }

@@ -236,7 +236,8 @@ pub fn run(options: &AnnotateOptions) -> crate::Result<StreamSummary> {
             line: line_number,
             message,
         };
-        let records = parse_record(text, layout.as_ref(), &header.samples).map_err(at)?;
+        let records =
+            parse_record(text, layout.as_ref(), &header.samples, jsonl.is_some()).map_err(at)?;
         let mut all_matches: Vec<Vec<KbMatch>> = Vec::with_capacity(records.len());
         for mut record in records {
             let matches =
@@ -297,6 +298,7 @@ fn parse_record(
     text: &str,
     layout: Option<&CsqLayout>,
     samples: &[String],
+    full: bool,
 ) -> Result<Vec<VariantRecord>, String> {
     let fields: Vec<&str> = text.split('\t').collect();
     if fields.len() < 8 {
@@ -319,6 +321,29 @@ fn parse_record(
         }
         _ => Vec::new(),
     };
+    if !full {
+        // Only what matching needs (VCF output alone).
+        return Ok(alts
+            .iter()
+            .enumerate()
+            .map(|(index, alt)| {
+                let mut allele = GenomicAllele::new(chrom, pos, ref_allele, *alt);
+                trim(&mut allele);
+                let mut record = VariantRecord::new(allele);
+                record.consequences = if alts.len() > 1 {
+                    let vep = vep_allele(ref_allele, &alts, index);
+                    consequences
+                        .iter()
+                        .filter(|c| c.allele == vep)
+                        .cloned()
+                        .collect()
+                } else {
+                    consequences.clone()
+                };
+                record
+            })
+            .collect());
+    }
     let ids: Vec<String> = fields[2]
         .split(';')
         .filter(|s| !s.is_empty() && *s != ".")

@@ -544,14 +544,19 @@ impl ExactTable {
                 text.pop();
             }
             let text = String::from_utf8(text).map_err(|e| crate::Error::file(&self.path, e))?;
-            return SourceLine::parse(text).map(Some).ok_or_else(|| self.malformed());
+            return SourceLine::parse(text)
+                .map(Some)
+                .ok_or_else(|| self.malformed());
         }
     }
 
     fn malformed(&self) -> crate::Error {
         crate::Error::file(
             &self.path,
-            format!("malformed record `{}`", String::from_utf8_lossy(&self.line).trim_end()),
+            format!(
+                "malformed record `{}`",
+                String::from_utf8_lossy(&self.line).trim_end()
+            ),
         )
     }
 }

@@ -21,6 +21,9 @@ fn committed_manifest_schema_matches_the_types() {
     let value: serde_json::Value = serde_json::from_str(&committed).unwrap();
     let required = value["required"].as_array().unwrap();
     for field in ["bundle_version", "genome_build", "created", "sources"] {
-        assert!(required.iter().any(|r| r == field), "schema lacks required {field}");
+        assert!(
+            required.iter().any(|r| r == field),
+            "schema lacks required {field}"
+        );
     }
 }

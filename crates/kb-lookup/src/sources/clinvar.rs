@@ -122,7 +122,9 @@ pub fn evidence(chrom: &str, line: &SourceLine) -> (String, Option<String>, Evid
     let term = gene.map(|g| {
         format!(
             "{g} {chrom}:{}:{}>{}",
-            line.pos, line.ref_allele(), line.alt_allele()
+            line.pos,
+            line.ref_allele(),
+            line.alt_allele()
         )
     });
     (line.id().to_string(), term, evidence)

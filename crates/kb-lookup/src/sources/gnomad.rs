@@ -7,7 +7,7 @@ use variant_model::evidence::{Evidence, PopulationFrequency};
 
 use super::{Context, Converted, info_value, per_allele};
 use crate::config::SourceConfig;
-use crate::exact::{SourceLine, decode_info_value, parse_info};
+use crate::exact::{SourceLine, decode_info_value};
 
 const INFO_LINES: &[&str] = &[
     "##INFO=<ID=AF,Number=1,Type=Float,Description=\"Alternate allele frequency\">",
@@ -67,18 +67,25 @@ pub fn convert(config: &SourceConfig, ctx: &mut Context) -> crate::Result<Conver
 
 /// Evidence of one exact-table line.
 pub fn evidence(chrom: &str, line: &SourceLine) -> (String, Option<String>, Evidence) {
-    let info = parse_info(line.info());
-    let float = |k: &str| info.get(k).and_then(|v| v.parse::<f64>().ok());
-    let int = |k: &str| info.get(k).and_then(|v| v.parse::<u64>().ok());
-    let population = PopulationFrequency {
-        af: float("AF"),
-        grpmax_af: float("GRPMAX_AF"),
-        grpmax_group: info.get("GRPMAX").map(|v| decode_info_value(v)),
-        allele_count: int("AC"),
-        allele_number: int("AN"),
-        nhomalt: int("NHOMALT"),
-    };
-    let filter = info.get("SITE_FILTER").map(|v| decode_info_value(v));
+    // One pass over INFO: this runs once per matched allele of the
+    // largest sources.
+    let mut population = PopulationFrequency::default();
+    let mut filter = None;
+    for field in line.info().split(';') {
+        let Some((key, value)) = field.split_once('=') else {
+            continue;
+        };
+        match key {
+            "AF" => population.af = value.parse().ok(),
+            "GRPMAX_AF" => population.grpmax_af = value.parse().ok(),
+            "GRPMAX" => population.grpmax_group = Some(decode_info_value(value)),
+            "AC" => population.allele_count = value.parse().ok(),
+            "AN" => population.allele_number = value.parse().ok(),
+            "NHOMALT" => population.nhomalt = value.parse().ok(),
+            "SITE_FILTER" => filter = Some(decode_info_value(value)),
+            _ => {}
+        }
+    }
     let evidence = Evidence {
         evidence_type: Some("population".into()),
         population: Some(population),
