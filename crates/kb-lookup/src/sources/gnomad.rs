@@ -5,7 +5,7 @@
 
 use variant_model::evidence::{Evidence, PopulationFrequency};
 
-use super::{Context, Converted, info_value, per_allele};
+use super::{Context, Converted, per_allele};
 use crate::config::SourceConfig;
 use crate::exact::{SourceLine, decode_info_value};
 
@@ -27,29 +27,36 @@ pub fn convert(config: &SourceConfig, ctx: &mut Context) -> crate::Result<Conver
         ctx,
         INFO_LINES.iter().map(|s| s.to_string()).collect(),
         |record, alt| {
+            // One pass over INFO (gnomAD lines carry hundreds of keys).
+            let mut fields: [Option<&str>; 8] = [None; 8];
+            const KEYS: [&str; 8] = [
+                "AF", "AC", "AN", "nhomalt", "AF_grpmax", "AF_popmax", "grpmax", "popmax",
+            ];
+            for field in record.info.split(';') {
+                let (key, value) = field.split_once('=').unwrap_or((field, ""));
+                if let Some(i) = KEYS.iter().position(|k| *k == key) {
+                    fields[i] = Some(value);
+                }
+            }
+            let [af, ac, an, nhomalt, af_grpmax, af_popmax, grpmax, popmax] = fields;
             let mut info = Vec::new();
-            let field = |key: &str| info_value(record.info, key);
-            match per_allele(field("AF"), alt) {
+            match per_allele(af, alt) {
                 Some(af) => info.push(("AF".into(), af.to_string())),
                 None => without_af += 1,
             }
-            if let Some(ac) = per_allele(field("AC"), alt) {
+            if let Some(ac) = per_allele(ac, alt) {
                 info.push(("AC".into(), ac.to_string()));
             }
-            if let Some(an) = field("AN").filter(|v| !v.is_empty() && *v != ".") {
+            if let Some(an) = an.filter(|v| !v.is_empty() && *v != ".") {
                 info.push(("AN".into(), an.to_string()));
             }
-            if let Some(n) = per_allele(field("nhomalt"), alt) {
+            if let Some(n) = per_allele(nhomalt, alt) {
                 info.push(("NHOMALT".into(), n.to_string()));
             }
-            let grpmax_af =
-                per_allele(field("AF_grpmax"), alt).or_else(|| per_allele(field("AF_popmax"), alt));
-            if let Some(v) = grpmax_af {
+            if let Some(v) = per_allele(af_grpmax, alt).or_else(|| per_allele(af_popmax, alt)) {
                 info.push(("GRPMAX_AF".into(), v.to_string()));
             }
-            let group =
-                per_allele(field("grpmax"), alt).or_else(|| per_allele(field("popmax"), alt));
-            if let Some(g) = group {
+            if let Some(g) = per_allele(grpmax, alt).or_else(|| per_allele(popmax, alt)) {
                 info.push(("GRPMAX".into(), decode_info_value(g)));
             }
             if record.filter != "." {
