@@ -29,7 +29,7 @@ pub fn display_name(path: Option<&Path>, stdio: &str) -> String {
 }
 
 fn is_stdio(path: Option<&Path>) -> bool {
-    matches!(path, None) || path == Some(Path::new("-"))
+    path.is_none() || path == Some(Path::new("-"))
 }
 
 /// Opens a path (or stdin for `None`/`-`) for buffered reading, inflating
