@@ -242,6 +242,11 @@ impl ExactWriter {
 
         let mut indexer = tabix::index::Indexer::default();
         indexer.set_header(noodles::csi::binning_index::index::header::Builder::vcf().build());
+        // Consecutive records of one contig in one tabix bin are given to the
+        // indexer as a single record spanning them (same bin, same chunk
+        // start, so the same index): feeding every record separately makes
+        // the indexer's memory grow with the table.
+        let mut pending: Option<PendingRun> = None;
         let mut line = Vec::new();
         loop {
             line.clear();
@@ -249,28 +254,77 @@ impl ExactWriter {
                 break;
             }
             let mut fields = line.split(|&b| b == b'\t');
-            let chrom = std::str::from_utf8(fields.next().unwrap_or_default()).unwrap_or_default();
-            let pos: usize = std::str::from_utf8(fields.next().unwrap_or_default())
+            let chrom = fields.next().unwrap_or_default();
+            let pos: u64 = std::str::from_utf8(fields.next().unwrap_or_default())
                 .ok()
                 .and_then(|p| p.parse().ok())
                 .unwrap_or(1);
             let _id = fields.next();
-            let ref_len = fields.next().map(|r| r.len()).unwrap_or(1).max(1);
+            let ref_len = fields.next().map(|r| r.len()).unwrap_or(1).max(1) as u64;
+            let end = pos + ref_len - 1;
+            let bin = tabix_bin(pos - 1, end);
             let start_vp = writer.virtual_position();
             writer.write_all(&line).map_err(err)?;
             let end_vp = writer.virtual_position();
-            let start = Position::try_from(pos).map_err(|e| err(io::Error::other(e)))?;
-            let end =
-                Position::try_from(pos + ref_len - 1).map_err(|e| err(io::Error::other(e)))?;
-            indexer
-                .add_record(chrom, start, end, Chunk::new(start_vp, end_vp))
-                .map_err(err)?;
+            match pending.as_mut() {
+                Some(run) if run.chrom == chrom && run.bin == bin && run.end_vp == start_vp => {
+                    run.end = run.end.max(end);
+                    run.end_vp = end_vp;
+                }
+                _ => {
+                    if let Some(run) = pending.take() {
+                        run.add_to(&mut indexer).map_err(err)?;
+                    }
+                    pending = Some(PendingRun {
+                        chrom: chrom.to_vec(),
+                        bin,
+                        start: pos,
+                        end,
+                        start_vp,
+                        end_vp,
+                    });
+                }
+            }
+        }
+        if let Some(run) = pending.take() {
+            run.add_to(&mut indexer).map_err(err)?;
         }
         writer.finish().map_err(err)?.flush().map_err(err)?;
         let index = indexer.build();
         tabix::fs::write(index_path(&self.path), &index).map_err(err)?;
         Ok((self.written, self.duplicates))
     }
+}
+
+/// Consecutive records of one contig in one tabix bin.
+struct PendingRun {
+    chrom: Vec<u8>,
+    bin: u32,
+    start: u64,
+    end: u64,
+    start_vp: bgzf::VirtualPosition,
+    end_vp: bgzf::VirtualPosition,
+}
+
+impl PendingRun {
+    fn add_to(self, indexer: &mut tabix::index::Indexer) -> io::Result<()> {
+        let chrom = std::str::from_utf8(&self.chrom).map_err(io::Error::other)?;
+        let start = Position::try_from(self.start as usize).map_err(io::Error::other)?;
+        let end = Position::try_from(self.end as usize).map_err(io::Error::other)?;
+        indexer.add_record(chrom, start, end, Chunk::new(self.start_vp, self.end_vp))
+    }
+}
+
+/// The tabix/BAI bin (min_shift 14, depth 5) of the 0-based half-open
+/// interval `[begin, end)`, as in the SAM specification's `reg2bin`.
+fn tabix_bin(begin: u64, end: u64) -> u32 {
+    let end = end - 1;
+    for (shift, offset) in [(14, 4681), (17, 585), (20, 73), (23, 9), (26, 1)] {
+        if begin >> shift == end >> shift {
+            return (offset + (begin >> shift)) as u32;
+        }
+    }
+    0
 }
 
 /// `<table>.tbi`.

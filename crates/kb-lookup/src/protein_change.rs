@@ -2,15 +2,14 @@
 //! `S45fs`) and as HGVS p. notation writes them (`ENSP..:p.Val600Glu`), reduced
 //! to one canonical short form so both sides compare by string.
 //!
-//! This is a deliberately small local parser: it covers what the matching
-//! needs (substitutions, deletions, duplications, insertions, delins,
-//! frameshifts, extensions, bare residues). It is meant to give way to
-//! `variant_model::hgvs::ProteinChange` once that grammar lands; the
-//! [`ProteinChange`] fields are the interface the matcher relies on.
+//! Parsing is done by `variant_model::hgvs::ProteinChange` (the shared HGVS
+//! grammar); this module reduces its result to the fields the matcher
+//! indexes on, and fixes one canonical short form used as the map key in
+//! bundles (frameshifts reduced to `S45fs`, so `S45fs` == `S45Rfs*3`).
 
 use std::fmt::Write as _;
 
-use variant_model::protein;
+use variant_model::hgvs::{ProteinChange as HgvsProteinChange, ProteinChangeKind};
 
 /// What happens at the changed residue(s).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -97,162 +96,31 @@ impl ProteinChange {
 /// annotators use: `V600E`, `p.V600E`, `p.Val600Glu`, `ENSP..:p.Val600Glu`,
 /// `p.(Val600Glu)`, `E746_A750del`, `p.Glu746_Ala750del`, `S45Rfs*3`,
 /// `R248*`, `p.Arg248Ter`, `T368=`, `V600`. Returns `None` for anything else
-/// (amplifications, fusions, `X1445_splice`, uncertain `p.?`).
+/// (amplifications, fusions, splice terms `X1445_splice`, unknown `p.?`,
+/// `V600?`).
 pub fn parse(text: &str) -> Option<ProteinChange> {
-    let mut t = text.trim();
-    if let Some((_, rest)) = t.rsplit_once(':') {
-        t = rest;
-    }
-    t = t.strip_prefix("p.").unwrap_or(t);
-    if let Some(inner) = t.strip_prefix('(').and_then(|x| x.strip_suffix(')')) {
-        t = inner;
-    }
-    let mut cursor = Cursor {
-        bytes: t.as_bytes(),
-        at: 0,
-    };
-    let start_aa = cursor.amino_acid()?;
-    let start = cursor.number()?;
-    let mut end = None;
-    if cursor.eat(b'_') {
-        let aa = cursor.amino_acid()?;
-        let pos = cursor.number()?;
-        if pos <= start {
-            return None;
-        }
-        end = Some((aa, pos));
-    }
-    let kind = if cursor.done() {
-        if end.is_some() {
-            return None;
-        }
-        ChangeKind::Residue
-    } else if cursor.eat_str("delins") {
-        ChangeKind::DelIns(cursor.sequence()?)
-    } else if cursor.eat_str("del") {
-        // `delV` style (deleted residue repeated) is tolerated.
-        let _ = cursor.sequence();
-        ChangeKind::Deletion
-    } else if cursor.eat_str("dup") {
-        let _ = cursor.sequence();
-        ChangeKind::Duplication
-    } else if cursor.eat_str("ins") {
-        end?;
-        ChangeKind::Insertion(cursor.sequence()?)
-    } else if cursor.eat_str("fs") {
-        cursor.skip_rest();
-        ChangeKind::Frameshift
-    } else if cursor.eat_str("ext") {
-        cursor.skip_rest();
-        ChangeKind::Extension
-    } else if cursor.eat(b'=') {
-        ChangeKind::Substitution(b'=')
-    } else {
-        let alt = cursor.amino_acid()?;
-        if cursor.eat_str("fs") {
-            cursor.skip_rest();
-            ChangeKind::Frameshift
-        } else if cursor.eat_str("ext") {
-            cursor.skip_rest();
-            ChangeKind::Extension
-        } else {
-            if end.is_some() {
-                return None;
-            }
-            ChangeKind::Substitution(alt)
-        }
-    };
-    if !cursor.done() {
-        return None;
-    }
-    // A substitution to the same residue is synonymous.
-    let kind = match kind {
-        ChangeKind::Substitution(alt) if alt == start_aa => ChangeKind::Substitution(b'='),
-        other => other,
+    let parsed = HgvsProteinChange::parse(text.trim()).ok()?;
+    let kind = match parsed.kind {
+        ProteinChangeKind::Substitution { alternative } => ChangeKind::Substitution(alternative),
+        ProteinChangeKind::Synonymous => ChangeKind::Substitution(b'='),
+        ProteinChangeKind::Nonsense => ChangeKind::Substitution(b'*'),
+        ProteinChangeKind::Deletion => ChangeKind::Deletion,
+        ProteinChangeKind::Duplication => ChangeKind::Duplication,
+        ProteinChangeKind::Insertion { inserted } => ChangeKind::Insertion(inserted),
+        ProteinChangeKind::DelIns { inserted } => ChangeKind::DelIns(inserted),
+        ProteinChangeKind::Frameshift { .. } => ChangeKind::Frameshift,
+        ProteinChangeKind::Extension { .. } => ChangeKind::Extension,
+        ProteinChangeKind::AnyAtCodon => ChangeKind::Residue,
+        ProteinChangeKind::StartLoss
+        | ProteinChangeKind::Unknown
+        | ProteinChangeKind::Splice => return None,
     };
     Some(ProteinChange {
-        start_aa,
-        start,
-        end,
+        start_aa: parsed.start.residue,
+        start: u64::from(parsed.start.number),
+        end: parsed.end.map(|e| (e.residue, u64::from(e.number))),
         kind,
     })
-}
-
-struct Cursor<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl Cursor<'_> {
-    fn done(&self) -> bool {
-        self.at >= self.bytes.len()
-    }
-
-    fn eat(&mut self, b: u8) -> bool {
-        if self.bytes.get(self.at) == Some(&b) {
-            self.at += 1;
-            true
-        } else {
-            false
-        }
-    }
-
-    fn eat_str(&mut self, s: &str) -> bool {
-        if self.bytes[self.at..].starts_with(s.as_bytes()) {
-            self.at += s.len();
-            true
-        } else {
-            false
-        }
-    }
-
-    fn skip_rest(&mut self) {
-        self.at = self.bytes.len();
-    }
-
-    fn number(&mut self) -> Option<u64> {
-        let start = self.at;
-        while self.at < self.bytes.len() && self.bytes[self.at].is_ascii_digit() {
-            self.at += 1;
-        }
-        std::str::from_utf8(&self.bytes[start..self.at])
-            .ok()?
-            .parse()
-            .ok()
-            .filter(|&n| n > 0)
-    }
-
-    /// One amino acid, three-letter (`Val`, `Ter`) or one-letter (`V`, `*`,
-    /// `X` for Ter in some tools is not accepted: it means "unknown").
-    fn amino_acid(&mut self) -> Option<u8> {
-        let rest = &self.bytes[self.at..];
-        if rest.len() >= 3 {
-            if let Ok(three) = std::str::from_utf8(&rest[..3]) {
-                if let Some(aa) = protein::one_letter(three) {
-                    if three != "Xaa" {
-                        self.at += 3;
-                        return Some(aa);
-                    }
-                }
-            }
-        }
-        let b = *rest.first()?;
-        if b == b'*' || (b.is_ascii_uppercase() && b"ARNDCQEGHILKMFPSTWYVUO".contains(&b)) {
-            self.at += 1;
-            return Some(b);
-        }
-        None
-    }
-
-    /// A run of amino acids (`Glu`, `EA`, `GluAla`); a bare count such as
-    /// `ins3` is not a sequence.
-    fn sequence(&mut self) -> Option<Vec<u8>> {
-        let mut seq = Vec::new();
-        while let Some(aa) = self.amino_acid() {
-            seq.push(aa);
-        }
-        (!seq.is_empty()).then_some(seq)
-    }
 }
 
 #[cfg(test)]
