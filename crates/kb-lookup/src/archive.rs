@@ -199,10 +199,10 @@ pub fn extract(archive: &Path, dest: &Path) -> crate::Result<PathBuf> {
         .map_err(|e| crate::Error::file(dest, e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
-    if let [only] = dirs.as_slice() {
-        if only.join(crate::manifest::MANIFEST_FILE).is_file() {
-            return Ok(only.clone());
-        }
+    if let [only] = dirs.as_slice()
+        && only.join(crate::manifest::MANIFEST_FILE).is_file()
+    {
+        return Ok(only.clone());
     }
     Err(crate::Error::file(
         archive,

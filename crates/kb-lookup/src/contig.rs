@@ -153,10 +153,10 @@ pub fn detect_build(
             .and_then(|b| b.strip_suffix('>'))
         {
             let fields = split_structured(body);
-            if let (Some(id), Some(length)) = (fields.get("ID"), fields.get("length")) {
-                if let Ok(length) = length.parse::<u64>() {
-                    contig_lengths.push((id.clone(), length));
-                }
+            if let (Some(id), Some(length)) = (fields.get("ID"), fields.get("length"))
+                && let Ok(length) = length.parse::<u64>()
+            {
+                contig_lengths.push((id.clone(), length));
             }
             if let Some(assembly) = fields.get("assembly") {
                 let build = canonical_build(assembly);
@@ -227,16 +227,15 @@ pub fn detect_build(
             }
             continue;
         }
-        if key_lower.contains("reference")
+        if (key_lower.contains("reference")
             || key_lower.contains("assembly")
-            || key_lower == "genome"
+            || key_lower == "genome")
+            && let Some(build) = build_token(value)
         {
-            if let Some(build) = build_token(value) {
-                return BuildEvidence {
-                    build: Some(build.to_string()),
-                    reason: format!("##{key}={value}"),
-                };
-            }
+            return BuildEvidence {
+                build: Some(build.to_string()),
+                reason: format!("##{key}={value}"),
+            };
         }
     }
     BuildEvidence {

@@ -273,7 +273,7 @@ pub fn match_curated(
         }
         for (i, candidate) in best {
             let record = &source.records[i];
-            if record.evidence.evidence_type.as_deref() == Some("hotspot")
+            if (record.evidence.evidence_type.as_deref() == Some("hotspot")
                 || record
                     .evidence
                     .clinical_significance
@@ -282,11 +282,10 @@ pub fn match_curated(
                         s.to_ascii_lowercase().contains("oncogenic")
                             && !s.to_ascii_lowercase().contains("not oncogenic")
                             && !s.to_ascii_lowercase().contains("inconclusive")
-                    })
+                    }))
+                && let Some(gene) = record.gene.as_deref()
             {
-                if let Some(gene) = record.gene.as_deref() {
-                    oncogenic_genes.push(gene);
-                }
+                oncogenic_genes.push(gene);
             }
             matches.push(to_match(source, i, &candidate));
         }

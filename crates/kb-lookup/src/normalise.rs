@@ -174,7 +174,7 @@ impl Normaliser {
                 let seq = reference.contig(&chrom)?;
                 let start = (pos - 1) as usize;
                 match seq.get(start..start + r.len()) {
-                    Some(bases) if bases == r.as_slice() || r.iter().any(|&b| b == b'N') => {}
+                    Some(bases) if bases == r.as_slice() || r.contains(&b'N') => {}
                     _ => return Ok(Err(Skip::RefMismatch)),
                 }
                 // vt's algorithm: trim the right end, extend to the left with

@@ -111,9 +111,9 @@ pub fn parse(text: &str) -> Option<ProteinChange> {
         ProteinChangeKind::Frameshift { .. } => ChangeKind::Frameshift,
         ProteinChangeKind::Extension { .. } => ChangeKind::Extension,
         ProteinChangeKind::AnyAtCodon => ChangeKind::Residue,
-        ProteinChangeKind::StartLoss
-        | ProteinChangeKind::Unknown
-        | ProteinChangeKind::Splice => return None,
+        ProteinChangeKind::StartLoss | ProteinChangeKind::Unknown | ProteinChangeKind::Splice => {
+            return None;
+        }
     };
     Some(ProteinChange {
         start_aa: parsed.start.residue,

@@ -424,7 +424,7 @@ fn builds_a_bundle_with_every_source_and_matches_at_every_level() {
     let oncokb = manifest.source("oncokb").unwrap();
     assert_eq!(oncokb.record_counts["skipped:not_a_small_variant"], 1);
     assert!(!oncokb.redistributable);
-    assert_eq!(manifest.source("genome").unwrap().synthetic, true);
+    assert!(manifest.source("genome").unwrap().synthetic);
     assert_eq!(
         manifest.source("cancer_hotspots").unwrap().record_counts["skipped:splice_hotspot"],
         1

@@ -117,11 +117,11 @@ pub fn convert(config: &SourceConfig, ctx: &mut Context) -> crate::Result<Conver
             out.count("skipped:duplicate_record");
             continue;
         }
-        if let Some(status) = &item.status {
-            if !statuses.iter().any(|s| s.eq_ignore_ascii_case(status)) {
-                out.count(&format!("skipped:status_{}", status.to_ascii_lowercase()));
-                continue;
-            }
+        if let Some(status) = &item.status
+            && !statuses.iter().any(|s| s.eq_ignore_ascii_case(status))
+        {
+            out.count(&format!("skipped:status_{}", status.to_ascii_lowercase()));
+            continue;
         }
         // Resolve the variant: directly, through a single-variant
         // molecular profile, or by the profile's name.
@@ -239,16 +239,15 @@ fn rule_strength(rule: &MatchRule) -> u8 {
 fn variant_rules(variant: &Variant) -> Vec<MatchRule> {
     let mut rules = rules_from_name(&variant.name);
     for hgvs in &variant.hgvs {
-        if hgvs.contains(":p.") {
-            if let Some(change) = crate::protein_change::parse(hgvs) {
-                if change.kind != crate::protein_change::ChangeKind::Residue {
-                    let rule = MatchRule::Protein {
-                        change: change.short(),
-                    };
-                    if !rules.contains(&rule) {
-                        rules.push(rule);
-                    }
-                }
+        if hgvs.contains(":p.")
+            && let Some(change) = crate::protein_change::parse(hgvs)
+            && change.kind != crate::protein_change::ChangeKind::Residue
+        {
+            let rule = MatchRule::Protein {
+                change: change.short(),
+            };
+            if !rules.contains(&rule) {
+                rules.push(rule);
             }
         }
     }
@@ -556,6 +555,15 @@ fn read_profile_tsv(path: &Path, harvest: &mut Harvest, out: &mut Converted) -> 
     Ok(())
 }
 
+/// Column names (with aliases) of id, type, direction, level and text.
+type ColumnNames = (
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
 fn read_item_tsv(
     path: &Path,
     kind: ItemKind,
@@ -563,13 +571,7 @@ fn read_item_tsv(
     out: &mut Converted,
 ) -> crate::Result<()> {
     let mut table = Table::open(path)?;
-    let (id_names, type_names, dir_names, level_names, text_names): (
-        &[&str],
-        &[&str],
-        &[&str],
-        &[&str],
-        &[&str],
-    ) = match kind {
+    let (id_names, type_names, dir_names, level_names, text_names): ColumnNames = match kind {
         ItemKind::Evidence => (
             &["evidence_id"],
             &["evidence_type"],

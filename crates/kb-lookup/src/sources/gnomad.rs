@@ -30,7 +30,14 @@ pub fn convert(config: &SourceConfig, ctx: &mut Context) -> crate::Result<Conver
             // One pass over INFO (gnomAD lines carry hundreds of keys).
             let mut fields: [Option<&str>; 8] = [None; 8];
             const KEYS: [&str; 8] = [
-                "AF", "AC", "AN", "nhomalt", "AF_grpmax", "AF_popmax", "grpmax", "popmax",
+                "AF",
+                "AC",
+                "AN",
+                "nhomalt",
+                "AF_grpmax",
+                "AF_popmax",
+                "grpmax",
+                "popmax",
             ];
             for field in record.info.split(';') {
                 let (key, value) = field.split_once('=').unwrap_or((field, ""));

@@ -213,10 +213,10 @@ pub fn display_enum(value: &str) -> String {
         "NA" => return "N/A".into(),
         _ => {}
     }
-    if let Some(rest) = value.strip_prefix("TIER_") {
-        if let Some((tier, level)) = rest.split_once("_LEVEL_") {
-            return format!("Tier {tier} - Level {level}");
-        }
+    if let Some(rest) = value.strip_prefix("TIER_")
+        && let Some((tier, level)) = rest.split_once("_LEVEL_")
+    {
+        return format!("Tier {tier} - Level {level}");
     }
     value
         .split('_')
@@ -229,81 +229,6 @@ pub fn display_enum(value: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_become_rules() {
-        assert_eq!(
-            rules_from_name("V600E"),
-            vec![MatchRule::Protein {
-                change: "V600E".into()
-            }]
-        );
-        assert_eq!(
-            rules_from_name("V600"),
-            vec![MatchRule::Codon {
-                position: 600,
-                ref_aa: Some('V')
-            }]
-        );
-        assert_eq!(
-            rules_from_name("EXON 19 DELETION"),
-            vec![MatchRule::Exon {
-                first: 19,
-                last: 19,
-                effect: RegionEffect::InframeDeletion
-            }]
-        );
-        assert_eq!(
-            rules_from_name("Exon 20 in-frame insertions"),
-            vec![MatchRule::Exon {
-                first: 20,
-                last: 20,
-                effect: RegionEffect::InframeInsertion
-            }]
-        );
-        assert_eq!(
-            rules_from_name("EXON 11 MUTATION"),
-            vec![MatchRule::Exon {
-                first: 11,
-                last: 11,
-                effect: RegionEffect::AnyMutation
-            }]
-        );
-        assert_eq!(
-            rules_from_name("Truncating Mutations"),
-            vec![MatchRule::Gene {
-                category: GeneCategory::Truncating
-            }]
-        );
-        assert_eq!(
-            rules_from_name("LOSS-OF-FUNCTION"),
-            vec![MatchRule::Gene {
-                category: GeneCategory::Truncating
-            }]
-        );
-        assert_eq!(
-            rules_from_name("Oncogenic Mutations"),
-            vec![MatchRule::Gene {
-                category: GeneCategory::Oncogenic
-            }]
-        );
-        assert!(rules_from_name("AMPLIFICATION").is_empty());
-        assert!(rules_from_name("EML4::ALK").is_empty());
-    }
-
-    #[test]
-    fn displays_civic_v2_enums() {
-        assert_eq!(display_enum("SENSITIVITYRESPONSE"), "Sensitivity/Response");
-        assert_eq!(display_enum("PREDICTIVE"), "Predictive");
-        assert_eq!(display_enum("POOR_OUTCOME"), "Poor Outcome");
-        assert_eq!(display_enum("TIER_I_LEVEL_A"), "Tier I - Level A");
-        assert_eq!(display_enum("Sensitivity/Response"), "Sensitivity/Response");
-    }
 }
 
 /// Converts a source VCF into an exact-allele table: every ALT of every
@@ -393,8 +318,83 @@ pub fn info_value<'a>(info: &'a str, key: &str) -> Option<&'a str> {
 }
 
 /// The `index`-th comma-separated value of a Number=A field.
-pub fn per_allele<'a>(value: Option<&'a str>, index: usize) -> Option<&'a str> {
+pub fn per_allele(value: Option<&str>, index: usize) -> Option<&str> {
     value
         .and_then(|v| v.split(',').nth(index))
         .filter(|v| !v.is_empty() && *v != ".")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_become_rules() {
+        assert_eq!(
+            rules_from_name("V600E"),
+            vec![MatchRule::Protein {
+                change: "V600E".into()
+            }]
+        );
+        assert_eq!(
+            rules_from_name("V600"),
+            vec![MatchRule::Codon {
+                position: 600,
+                ref_aa: Some('V')
+            }]
+        );
+        assert_eq!(
+            rules_from_name("EXON 19 DELETION"),
+            vec![MatchRule::Exon {
+                first: 19,
+                last: 19,
+                effect: RegionEffect::InframeDeletion
+            }]
+        );
+        assert_eq!(
+            rules_from_name("Exon 20 in-frame insertions"),
+            vec![MatchRule::Exon {
+                first: 20,
+                last: 20,
+                effect: RegionEffect::InframeInsertion
+            }]
+        );
+        assert_eq!(
+            rules_from_name("EXON 11 MUTATION"),
+            vec![MatchRule::Exon {
+                first: 11,
+                last: 11,
+                effect: RegionEffect::AnyMutation
+            }]
+        );
+        assert_eq!(
+            rules_from_name("Truncating Mutations"),
+            vec![MatchRule::Gene {
+                category: GeneCategory::Truncating
+            }]
+        );
+        assert_eq!(
+            rules_from_name("LOSS-OF-FUNCTION"),
+            vec![MatchRule::Gene {
+                category: GeneCategory::Truncating
+            }]
+        );
+        assert_eq!(
+            rules_from_name("Oncogenic Mutations"),
+            vec![MatchRule::Gene {
+                category: GeneCategory::Oncogenic
+            }]
+        );
+        assert!(rules_from_name("AMPLIFICATION").is_empty());
+        assert!(rules_from_name("EML4::ALK").is_empty());
+    }
+
+    #[test]
+    fn displays_civic_v2_enums() {
+        assert_eq!(display_enum("SENSITIVITYRESPONSE"), "Sensitivity/Response");
+        assert_eq!(display_enum("PREDICTIVE"), "Predictive");
+        assert_eq!(display_enum("POOR_OUTCOME"), "Poor Outcome");
+        assert_eq!(display_enum("TIER_I_LEVEL_A"), "Tier I - Level A");
+        assert_eq!(display_enum("Sensitivity/Response"), "Sensitivity/Response");
+    }
 }

@@ -86,10 +86,10 @@ fn read(
             .get(Some(alteration_col))
             .ok_or_else(|| row.error("empty Alteration"))?;
         let mut rules = rules_from_name(alteration);
-        if rules.is_empty() {
-            if let Some(protein) = row.get(protein_col) {
-                rules = rules_from_name(protein.trim_start_matches("p."));
-            }
+        if rules.is_empty()
+            && let Some(protein) = row.get(protein_col)
+        {
+            rules = rules_from_name(protein.trim_start_matches("p."));
         }
         if rules.is_empty() {
             out.count("skipped:not_a_small_variant");
