@@ -68,7 +68,8 @@ ops = ["self", "self"]
 TOML
 measure vcfanno sh -c "vcfanno -p 2 '$WORK/vcfanno.toml' '$WORK/query.vcf.gz' 2>/dev/null | bgzip > '$WORK/vcfanno.vcf.gz'"
 
-# Same answers: alleles annotated with AF by each tool.
+# Same answers: alleles annotated with AF by each tool (bcftools annotates
+# only the first of two identical query lines, so it may report a few less).
 kb_hits=$(zcat "$WORK/kb.vcf.gz" | grep -v '^#' | grep -c 'gnomad_AF=' || true)
 bcf_hits=$(zcat "$WORK/bcftools.vcf.gz" | grep -v '^#' | grep -c ';AF=' || true)
 anno_hits=$(zcat "$WORK/vcfanno.vcf.gz" | grep -v '^#' | grep -c 'gnomad_AF=' || true)
