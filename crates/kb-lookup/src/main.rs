@@ -1,0 +1,228 @@
+//! `kb-lookup`: build, verify and describe knowledge-base bundles, and
+//! match annotated alleles against them.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+
+use kb_lookup::annotate::{AnnotateOptions, run as annotate};
+use kb_lookup::build::{BuildOptions, build};
+
+#[derive(Parser)]
+#[command(
+    name = "kb-lookup",
+    version,
+    about = "Versioned knowledge-base bundles (ClinVar, CIViC, cancer hotspots, gnomAD, OncoKB, COSMIC CMC) and allele matching",
+    long_about = "Builds reproducible knowledge-base bundles from each source's published files, verifies them, and matches every allele of a vcf-annotate VCF against them, writing JSON Lines (one record per allele with every match and its evidence).\n\nBundle layout: docs/bundle.md. Manifest schema: assets/schema/bundle-manifest.schema.json."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build, verify or describe a bundle.
+    #[command(subcommand)]
+    Bundle(BundleCommand),
+    /// Match the alleles of an annotated VCF against a bundle.
+    ///
+    /// Input: vcf-annotate output (VCF/VCF.gz, one ALT per record, VEP-layout
+    /// INFO/CSQ). Output: JSON Lines, a `header` line, one `variant` line
+    /// per allele with its annotation and every knowledge-base match
+    /// (`kb_matches`: source, record id, match level, transcript, evidence),
+    /// then a `summary` line with counts. A genome-build mismatch between
+    /// the VCF header and the bundle is refused.
+    Annotate {
+        /// Bundle directory or .tar.gz.
+        #[arg(long)]
+        bundle: PathBuf,
+        /// Input VCF (plain, gzip or bgzip); `-` or absent for stdin. Sorted
+        /// input is matched by a streaming merge-join.
+        input: Option<PathBuf>,
+        /// JSON Lines output; stdout when absent or `-`.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Also write the VCF with INFO/KB (every match) and per-source
+        /// fields (<source>_AF, <source>_CLNSIG, ...); bgzipped if it ends in .gz.
+        #[arg(long)]
+        vcf_out: Option<PathBuf>,
+        /// Recompute every bundle checksum first (as `bundle verify`).
+        #[arg(long)]
+        verify: bool,
+        /// Match even when the VCF header names no genome build (no
+        /// ##reference, ##contig lengths or assembly); counted in the summary.
+        #[arg(long)]
+        allow_unknown_build: bool,
+        /// Write only the --vcf-out VCF, no JSON Lines.
+        #[arg(long, requires = "vcf_out", conflicts_with = "output")]
+        vcf_only: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum BundleCommand {
+    /// Build a bundle from local copies of each source (see SOURCES.toml in docs/bundle.md).
+    ///
+    /// The creation time comes from `[bundle] created` or SOURCE_DATE_EPOCH,
+    /// never the clock: the same inputs give byte-identical bundles.
+    Build {
+        /// SOURCES.toml listing every source, its release, licence, URL and files.
+        #[arg(long)]
+        sources: PathBuf,
+        /// Output directory (or .tar.gz with --tar).
+        #[arg(long)]
+        out: PathBuf,
+        /// Write a deterministic .tar.gz instead of a directory.
+        #[arg(long)]
+        tar: bool,
+        /// Replace an existing output.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Recompute every checksum; name every tampered, missing or extra file.
+    ///
+    /// Exit status 0 when the bundle matches its manifest, 1 otherwise.
+    Verify {
+        /// Bundle directory or .tar.gz (extracted safely to a temporary directory).
+        bundle: PathBuf,
+    },
+    /// Print the manifest readably (or as JSON with --json).
+    Info {
+        bundle: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Keeps glibc from growing the heap without bound. BGZF compression
+/// allocates and frees a few hundred KiB of deflate state per 64 KiB block;
+/// glibc's adaptive mmap threshold then serves those from the heap, where
+/// small allocations in between pin them, and RSS grows with the size of
+/// the table written (1 GiB for 4M records). A fixed threshold keeps large
+/// blocks in mmap, returned on free.
+fn bound_heap_growth() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; called before any
+    // other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
+    }
+}
+
+fn main() -> ExitCode {
+    bound_heap_growth();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("kb-lookup: error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Bundle(BundleCommand::Build {
+            sources,
+            out,
+            tar,
+            force,
+        }) => {
+            let manifest = build(&BuildOptions {
+                sources,
+                out: out.clone(),
+                tar,
+                force,
+            })?;
+            eprintln!(
+                "kb-lookup: built bundle {} ({}) with {} sources at {}{}",
+                manifest.bundle_version,
+                manifest.genome_build,
+                manifest.sources.len(),
+                out.display(),
+                if manifest.redistributable {
+                    ""
+                } else {
+                    " — contains licensed data: NOT redistributable"
+                }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bundle(BundleCommand::Verify { bundle }) => {
+            let report = kb_lookup::verify::verify(&bundle)
+                .with_context(|| format!("cannot verify {}", bundle.display()))?;
+            for problem in &report.problems {
+                println!("{problem}");
+            }
+            if report.problems.is_empty() {
+                println!(
+                    "OK {}: {} files match the manifest (bundle {}, {})",
+                    bundle.display(),
+                    report.files_checked,
+                    report.manifest.bundle_version,
+                    report.manifest.genome_build
+                );
+                Ok(ExitCode::SUCCESS)
+            } else {
+                eprintln!(
+                    "kb-lookup: {}: {} problem(s): the bundle does not match its manifest",
+                    bundle.display(),
+                    report.problems.len()
+                );
+                Ok(ExitCode::from(1))
+            }
+        }
+        Command::Bundle(BundleCommand::Info { bundle, json }) => {
+            let manifest = read_manifest(&bundle)?;
+            if json {
+                print!("{}", String::from_utf8_lossy(&manifest.to_bytes()));
+            } else {
+                print!("{}", kb_lookup::manifest::describe(&manifest));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Annotate {
+            bundle,
+            input,
+            output,
+            vcf_out,
+            verify,
+            allow_unknown_build,
+            vcf_only,
+        } => {
+            let summary = annotate(&AnnotateOptions {
+                bundle,
+                input,
+                output,
+                vcf_out,
+                verify,
+                allow_unknown_build,
+                vcf_only,
+            })?;
+            eprintln!(
+                "kb-lookup: {} records, {} alleles, {} with a knowledge-base match",
+                summary.records_read,
+                summary.alleles_written,
+                summary
+                    .counts
+                    .get("alleles_with_match")
+                    .copied()
+                    .unwrap_or(0)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn read_manifest(bundle: &std::path::Path) -> anyhow::Result<kb_lookup::manifest::Manifest> {
+    if bundle.is_dir() {
+        return Ok(kb_lookup::manifest::Manifest::read(bundle)?);
+    }
+    let temp = tempfile::tempdir()?;
+    let root = kb_lookup::archive::extract(bundle, temp.path())?;
+    Ok(kb_lookup::manifest::Manifest::read(&root)?)
+}
