@@ -31,4 +31,6 @@ run() {
 run vcf_spec.sh hts_specs_vcf_conformance
 run norm.sh bcftools_norm
 run csq.sh bcftools_csq
+echo "== conformance: kb_lookup.sh"
+bash tests/conformance/kb_lookup.sh || status=1
 exit $status
