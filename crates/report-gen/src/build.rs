@@ -25,7 +25,7 @@ pub struct ReportOptions {
 }
 
 /// Builds the report of one sample.
-pub fn build_report(input: &InputStream, options: &ReportOptions) -> SampleReport {
+pub fn build_report(input: InputStream, options: &ReportOptions) -> SampleReport {
     let mut warnings = Vec::new();
     let sample = input
         .header
@@ -37,8 +37,18 @@ pub fn build_report(input: &InputStream, options: &ReportOptions) -> SampleRepor
             "unnamed sample".to_string()
         });
 
+    let extra = input
+        .summary
+        .as_ref()
+        .map(|s| s.extra.clone())
+        .unwrap_or_default();
+    let (tmb, other_summary_fields) = split_tmb(extra);
+    let mut qc = qc_summary(&input, other_summary_fields, warnings);
+    let variant_count = input.variants.len() as u64;
+    let header = input.header;
+
     let mut by_tier: BTreeMap<TierKey, Vec<ReportVariant>> = BTreeMap::new();
-    for (index, record) in input.variants.iter().enumerate() {
+    for (index, record) in input.variants.into_iter().enumerate() {
         let variant = report_variant(index, record);
         by_tier.entry(variant.tier).or_default().push(variant);
     }
@@ -68,15 +78,7 @@ pub fn build_report(input: &InputStream, options: &ReportOptions) -> SampleRepor
         .map(key_finding)
         .collect();
 
-    let extra = input
-        .summary
-        .as_ref()
-        .map(|s| s.extra.clone())
-        .unwrap_or_default();
-    let (tmb, other_summary_fields) = split_tmb(extra);
-
-    let plots = plot_data(&tiers, &tier_counts, &mut warnings);
-    let qc = qc_summary(input, other_summary_fields, warnings);
+    let plots = plot_data(&tiers, &tier_counts, &mut qc.warnings);
 
     let tumour_type = match &options.tumour_type {
         Some(name) => Some(Disease {
@@ -84,14 +86,14 @@ pub fn build_report(input: &InputStream, options: &ReportOptions) -> SampleRepor
             doid: None,
             oncotree: None,
         }),
-        None => input.header.tumour_type.clone(),
+        None => header.tumour_type.clone(),
     };
     let mut params = BTreeMap::new();
     params.insert("date_source".to_string(), options.date.source.to_string());
     if let Some(name) = &options.tumour_type {
         params.insert("tumour_type".to_string(), name.clone());
     }
-    let mut provenance = input.header.provenance.clone();
+    let mut provenance = header.provenance;
     provenance.push(ToolRun {
         tool: TOOL_NAME.to_string(),
         version: TOOL_VERSION.to_string(),
@@ -103,20 +105,18 @@ pub fn build_report(input: &InputStream, options: &ReportOptions) -> SampleRepor
         header: ReportHeader {
             sample,
             tumour_type,
-            genome_build: input
-                .header
+            genome_build: header
                 .genome_build
-                .clone()
-                .or_else(|| input.header.bundle.as_ref().map(|b| b.genome_build.clone())),
+                .or_else(|| header.bundle.as_ref().map(|b| b.genome_build.clone())),
             date: options.date.date.clone(),
             date_source: options.date.source.to_string(),
             pipeline: format!("annotation-engine {TOOL_VERSION}"),
             provenance,
-            bundle: input.header.bundle.clone(),
-            input_schema_version: input.header.schema_version.clone(),
+            bundle: header.bundle,
+            input_schema_version: header.schema_version,
         },
         summary: ReportSummary {
-            variants: input.variants.len() as u64,
+            variants: variant_count,
             tier_counts,
             tmb,
             key_findings,
@@ -171,8 +171,8 @@ pub fn call_vaf(call: &SampleCall) -> Option<f64> {
         })
 }
 
-fn report_variant(index: usize, record: &VariantRecord) -> ReportVariant {
-    let shown = shown_consequence(record);
+fn report_variant(index: usize, record: VariantRecord) -> ReportVariant {
+    let shown = shown_consequence(&record);
     let call = tumour_call(&record.calls);
     let classification = record.classification.as_ref();
     let hgvsp = shown.and_then(|c| c.hgvsp.as_deref()).map(strip_reference);
@@ -184,7 +184,7 @@ fn report_variant(index: usize, record: &VariantRecord) -> ReportVariant {
     for m in &record.kb_matches {
         let evidence = &m.evidence;
         if let Some(level) = &evidence.evidence_level {
-            evidence_levels.insert(format!("{} {level}", m.source));
+            evidence_levels.insert(format!("{} {level}", crate::links::source_name(&m.source)));
         }
         let resistance = evidence
             .clinical_significance
@@ -248,7 +248,7 @@ fn report_variant(index: usize, record: &VariantRecord) -> ReportVariant {
         sources,
         oncogenicity: classification.and_then(|c| c.oncogenicity.clone()),
         acmg: classification.and_then(|c| c.acmg.clone()),
-        record: record.clone(),
+        record,
     }
 }
 

@@ -107,7 +107,7 @@ pub fn read_cohort_input(
         Ok(StreamLine::Header(_))
     ) {
         let stream = parse_stream(text.as_bytes(), &name)?;
-        return Ok(build_report(&stream, options));
+        return Ok(build_report(stream, options));
     }
     serde_json::from_str(&text).map_err(|source| CohortError::Format { path: name, source })
 }

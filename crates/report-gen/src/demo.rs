@@ -648,12 +648,13 @@ pub fn synthetic_stream(n: usize) -> Vec<StreamLine> {
         record.calls = tumour_normal(alt, depth, 60);
         let codon = 1 + (h >> 20) % 900;
         let hgvsp = matches!(term, SoTerm::MissenseVariant | SoTerm::StopGained).then(|| {
+            let from = ((h >> 3) % AA.len() as u64) as usize;
             let to = if term == SoTerm::StopGained {
                 "Ter"
             } else {
-                AA[((h >> 5) % AA.len() as u64) as usize]
+                AA[(from + 1 + ((h >> 5) % 9) as usize) % AA.len()]
             };
-            format!("p.{}{codon}{to}", AA[((h >> 3) % AA.len() as u64) as usize])
+            format!("p.{}{codon}{to}", AA[from])
         });
         let hgvsc = format!("c.{}{r}>{a}", codon * 3 - 1);
         record.consequences = vec![consequence(Csq {

@@ -12,17 +12,20 @@ use std::sync::OnceLock;
 use base64::Engine;
 use minijinja::value::{Serde, Value};
 use minijinja::{Environment, context};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::build::chrom_rank;
 use crate::cohort::CohortReport;
-use crate::links::{record_link, source_name};
-use crate::model::SampleReport;
+use crate::model::{QcSummary, ReportHeader, ReportSummary, SampleReport, TierKey};
 use crate::plots::{consequence_chart, tier_chart, vaf_chart};
+use crate::view::{script_safe_json, table_data};
 use crate::{TOOL_NAME, TOOL_VERSION};
 
 const STYLE: &str = include_str!("../static/report.css");
 const SCRIPT: &str = include_str!("../static/report.js");
+
+/// Key findings listed in the summary; the rest are in the tier tables.
+const KEY_FINDINGS_SHOWN: usize = 30;
 
 /// Default number of rows per page in the tier tables.
 pub const DEFAULT_PAGE_SIZE: usize = 50;
@@ -36,6 +39,14 @@ fn environment() -> &'static Environment<'static> {
     ENV.get_or_init(|| {
         let mut env = Environment::new();
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        // Block tags on their own lines leave no blank lines behind.
+        env.set_syntax(
+            minijinja::syntax::SyntaxConfig::builder()
+                .trim_blocks(true)
+                .lstrip_blocks(true)
+                .build()
+                .expect("default delimiters are valid"),
+        );
         for (name, source) in [
             ("base.html", include_str!("../templates/base.html")),
             ("macros.html", include_str!("../templates/macros.html")),
@@ -48,20 +59,6 @@ fn environment() -> &'static Environment<'static> {
         env.add_filter("pct", |vaf: f64| format!("{:.1}%", vaf * 100.0));
         env.add_filter("fixed", |x: f64, digits: usize| format!("{x:.digits$}"));
         env.add_filter("thousands", thousands);
-        env.add_filter("signed", |n: i64| format!("{n:+}"));
-        env.add_filter("source_name", |s: &str| source_name(s));
-        env.add_function(
-            "record_url",
-            |source: &str, id: &str, kb_url: Option<&str>| record_link(source, id, kb_url).url,
-        );
-        env.add_function("locus_key", |chrom: &str, pos: u64| {
-            let (rank, name) = chrom_rank(chrom);
-            format!("{rank:03}{name}:{pos:012}")
-        });
-        env.add_filter("stars", |n: u8| {
-            let n = usize::from(n.min(4));
-            format!("{}{}", "★".repeat(n), "☆".repeat(4 - n))
-        });
         env
     })
 }
@@ -106,21 +103,60 @@ fn page_context() -> Value {
     }
 }
 
+/// What the page template reads of a [`SampleReport`]: everything but the
+/// variants, which the page carries as JSON for its tables ([`crate::view`]).
+#[derive(Serialize)]
+struct PageView<'a> {
+    header: &'a ReportHeader,
+    summary: &'a ReportSummary,
+    qc: &'a QcSummary,
+    disclaimer: &'a str,
+    tiers: Vec<TierView<'a>>,
+}
+
+#[derive(Serialize)]
+struct TierView<'a> {
+    tier: TierKey,
+    title: &'a str,
+    description: &'a str,
+    count: usize,
+}
+
 /// Renders the report of one sample. `page_size` is the number of rows per
-/// page of the tier tables (the page shows every row when JavaScript is
-/// off).
+/// page of the tier tables.
 pub fn render_sample(report: &SampleReport, page_size: usize) -> Result<String, RenderError> {
-    let template = environment().get_template("report.html")?;
+    let env = environment();
+    let table_json = script_safe_json(&table_data(report)).map_err(|e| {
+        minijinja::Error::new(minijinja::ErrorKind::BadSerialization, e.to_string())
+    })?;
+    let view = PageView {
+        header: &report.header,
+        summary: &report.summary,
+        qc: &report.qc,
+        disclaimer: &report.disclaimer,
+        tiers: report
+            .tiers
+            .iter()
+            .map(|s| TierView {
+                tier: s.tier,
+                title: &s.title,
+                description: &s.description,
+                count: s.variants.len(),
+            })
+            .collect(),
+    };
     let charts = vec![
         tier_chart(&report.plots),
         vaf_chart(&report.plots),
         consequence_chart(&report.plots),
     ];
-    let html = template.render(context! {
+    let html = env.get_template("report.html")?.render(context! {
         page => page_context(),
-        report => Value::from(Serde(report)),
+        report => Value::from(Serde(&view)),
+        table_data => Value::from_safe_string(table_json),
         charts => Value::from(Serde(&charts)),
         page_size => page_size,
+        key_findings_shown => KEY_FINDINGS_SHOWN,
     })?;
     Ok(html)
 }

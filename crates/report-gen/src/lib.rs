@@ -17,6 +17,7 @@ pub mod model;
 pub mod plots;
 pub mod stream;
 pub mod tsv;
+pub mod view;
 
 pub use build::{ReportOptions, build_report};
 pub use model::SampleReport;

@@ -175,11 +175,12 @@ fn sample(args: SampleArgs) -> Result<()> {
             input.header.analysis_date.as_deref(),
         )?,
     };
-    let report = build_report(&input, &options);
+    let source = input.source.clone();
+    let report = build_report(input, &options);
     let prefix = file_prefix(args.prefix.as_deref().unwrap_or(&report.header.sample));
 
     let html = render_sample(&report, args.page_size)?;
-    let mut json = serde_json::to_vec_pretty(&report)?;
+    let mut json = serde_json::to_vec(&report)?;
     json.push(b'\n');
     let mut tsv = Vec::new();
     write_sample_tsv(&report, &mut tsv)?;
@@ -192,7 +193,7 @@ fn sample(args: SampleArgs) -> Result<()> {
         (dir.join(format!("{prefix}.tsv")), tsv),
     ])?;
     for warning in &report.qc.warnings {
-        eprintln!("report-gen: warning: {}: {warning}", input.source);
+        eprintln!("report-gen: warning: {source}: {warning}");
     }
     Ok(())
 }

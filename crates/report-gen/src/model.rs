@@ -14,6 +14,15 @@ use variant_model::record::{BundleRef, ToolRun, VariantRecord};
 /// Version of the report JSON layout. Bump on incompatible changes.
 pub const REPORT_SCHEMA_VERSION: &str = "1.0";
 
+/// The JSON Schema (draft 2020-12) of the JSON report, as committed at
+/// `assets/schema/report.schema.json`.
+pub fn report_schema() -> String {
+    let schema = schemars::schema_for!(SampleReport);
+    let mut text = serde_json::to_string_pretty(&schema).expect("schema serialises");
+    text.push('\n');
+    text
+}
+
 /// The report of one sample.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SampleReport {

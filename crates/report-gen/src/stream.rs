@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::io::BufRead;
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde_json::Value;
 use variant_model::io::{display_name, open_input};
 use variant_model::record::{StreamHeader, StreamLine, StreamSummary, VariantRecord};
@@ -78,22 +79,31 @@ pub fn parse_stream(reader: impl BufRead, source_name: &str) -> Result<InputStre
     let mut variants = Vec::new();
     let mut summary: Option<(usize, ReadSummary)> = None;
 
+    // Parse on all cores (lines are independent), then check the order of
+    // kinds sequentially so the first problem in line order is reported.
+    let mut lines = Vec::new();
     for (index, line) in reader.lines().enumerate() {
-        let number = index + 1;
         let line = line.map_err(|error| StreamError::Read {
+            source_name: source_name.to_string(),
+            line: index + 1,
+            error,
+        })?;
+        if !line.trim().is_empty() {
+            lines.push((index + 1, line));
+        }
+    }
+    let parsed: Vec<Result<StreamLine, serde_json::Error>> = lines
+        .par_iter()
+        .map(|(_, text)| serde_json::from_str(text))
+        .collect();
+
+    for ((number, text), parsed) in lines.iter().zip(parsed) {
+        let number = *number;
+        let parsed = parsed.map_err(|error| StreamError::Parse {
             source_name: source_name.to_string(),
             line: number,
             error,
         })?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let parsed: StreamLine =
-            serde_json::from_str(&line).map_err(|error| StreamError::Parse {
-                source_name: source_name.to_string(),
-                line: number,
-                error,
-            })?;
         if let Some((summary_line, _)) = &summary {
             return Err(shape(
                 number,
@@ -118,7 +128,7 @@ pub fn parse_stream(reader: impl BufRead, source_name: &str) -> Result<InputStre
             StreamLine::Variant(record) => variants.push(record),
             StreamLine::Summary(known) => {
                 // Parse again as a map to keep the fields StreamSummary lacks.
-                let extra = unknown_summary_fields(&line);
+                let extra = unknown_summary_fields(text);
                 summary = Some((number, ReadSummary { known, extra }));
             }
         }
