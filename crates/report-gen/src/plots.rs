@@ -318,7 +318,7 @@ mod tests {
     fn scales_are_round_numbers_above_the_maximum() {
         assert_eq!(nice_scale(0), (1, 1));
         assert_eq!(nice_scale(3), (3, 1));
-        assert_eq!(nice_scale(12), (20, 5));
+        assert_eq!(nice_scale(12), (15, 5));
         assert_eq!(nice_scale(9_731), (10_000, 2_000));
     }
 
