@@ -179,12 +179,25 @@ fn sample(args: SampleArgs) -> Result<()> {
     let report = build_report(input, &options);
     let prefix = file_prefix(args.prefix.as_deref().unwrap_or(&report.header.sample));
 
-    let html = render_sample(&report, args.page_size)?;
-    let mut json = serde_json::to_vec(&report)?;
-    json.push(b'\n');
-    let mut tsv = Vec::new();
-    write_sample_tsv(&report, &mut tsv)?;
-
+    // The three renderings are independent: make them side by side.
+    let (html, (json, tsv)) = rayon::join(
+        || render_sample(&report, args.page_size),
+        || {
+            rayon::join(
+                || -> serde_json::Result<Vec<u8>> {
+                    let mut json = serde_json::to_vec(&report)?;
+                    json.push(b'\n');
+                    Ok(json)
+                },
+                || -> csv::Result<Vec<u8>> {
+                    let mut tsv = Vec::new();
+                    write_sample_tsv(&report, &mut tsv)?;
+                    Ok(tsv)
+                },
+            )
+        },
+    );
+    let (html, json, tsv) = (html?, json?, tsv?);
     create_dir(&args.common.out_dir)?;
     let dir = &args.common.out_dir;
     write_outputs(vec![

@@ -252,19 +252,36 @@ fn row(v: &ReportVariant) -> Row<'_> {
 /// `<`, `>` and `&` (which occur only inside JSON strings) become `\u003c`,
 /// `\u003e` and `\u0026`, and so do U+2028/U+2029.
 pub fn script_safe_json<T: Serialize>(value: &T) -> serde_json::Result<String> {
-    let json = serde_json::to_string(value)?;
-    let mut out = String::with_capacity(json.len() + json.len() / 64);
-    for ch in json.chars() {
-        match ch {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            other => out.push(other),
+    let json = serde_json::to_vec(value)?;
+    let mut out = Vec::with_capacity(json.len() + json.len() / 64);
+    let mut copied = 0;
+    let mut i = 0;
+    while i < json.len() {
+        let escape: Option<(&[u8], usize)> = match json[i] {
+            b'<' => Some((b"\\u003c", 1)),
+            b'>' => Some((b"\\u003e", 1)),
+            b'&' => Some((b"\\u0026", 1)),
+            // U+2028 and U+2029 in UTF-8.
+            0xE2 if json.get(i + 1) == Some(&0x80) && json.get(i + 2) == Some(&0xA8) => {
+                Some((b"\\u2028", 3))
+            }
+            0xE2 if json.get(i + 1) == Some(&0x80) && json.get(i + 2) == Some(&0xA9) => {
+                Some((b"\\u2029", 3))
+            }
+            _ => None,
+        };
+        match escape {
+            Some((replacement, width)) => {
+                out.extend_from_slice(&json[copied..i]);
+                out.extend_from_slice(replacement);
+                i += width;
+                copied = i;
+            }
+            None => i += 1,
         }
     }
-    Ok(out)
+    out.extend_from_slice(&json[copied..]);
+    Ok(String::from_utf8(out).expect("escaping keeps UTF-8 valid"))
 }
 
 fn match_level_label(level: MatchLevel) -> &'static str {
