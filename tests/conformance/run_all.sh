@@ -7,4 +7,5 @@ if [ ! -d "$DATA" ]; then
   echo "conformance: cannot find the shared test data folder $DATA" >&2
   exit 1
 fi
-echo "conformance: no suites yet"
+# rule-tier: CIViC assertions' AMP/ASCO/CAP categories (../shared/data/civic).
+SHARED_DATA="$(cd "$DATA" && pwd)" cargo test -p rule-tier --test conformance -- --ignored

@@ -8,7 +8,7 @@ use serde_json::Value;
 use variant_model::consequence::{SoTerm, TranscriptConsequence};
 use variant_model::evidence::Disease;
 use variant_model::protein::one_letter;
-use variant_model::record::{SampleCall, ToolRun, VariantRecord};
+use variant_model::record::{SampleCall, TmbSummary, ToolRun, VariantRecord};
 
 use crate::date::ReportDate;
 use crate::links::record_link;
@@ -42,7 +42,13 @@ pub fn build_report(input: InputStream, options: &ReportOptions) -> SampleReport
         .as_ref()
         .map(|s| s.extra.clone())
         .unwrap_or_default();
-    let (tmb, other_summary_fields) = split_tmb(extra);
+    let (found_tmb, other_summary_fields) = split_tmb(extra);
+    let tmb = input
+        .summary
+        .as_ref()
+        .and_then(|s| s.known.tmb.as_ref())
+        .map(typed_tmb)
+        .or(found_tmb);
     let mut qc = qc_summary(&input, other_summary_fields, warnings);
     let variant_count = input.variants.len() as u64;
     let header = input.header;
@@ -86,7 +92,10 @@ pub fn build_report(input: InputStream, options: &ReportOptions) -> SampleReport
             doid: None,
             oncotree: None,
         }),
-        None => header.tumour_type.clone(),
+        None => header
+            .tumour_type
+            .clone()
+            .or_else(|| tumour_type_parameter(&header.provenance)),
     };
     let mut params = BTreeMap::new();
     params.insert("date_source".to_string(), options.date.source.to_string());
@@ -339,6 +348,40 @@ fn key_finding(v: &ReportVariant) -> KeyFinding {
     }
 }
 
+/// The tumour type a tool was run with (rule-tier's `tumour_type`
+/// parameter), for streams whose header does not state one.
+fn tumour_type_parameter(provenance: &[ToolRun]) -> Option<Disease> {
+    provenance.iter().rev().find_map(|run| {
+        let name = run.params.get("tumour_type")?.trim();
+        (!name.is_empty()).then(|| Disease {
+            name: name.to_string(),
+            doid: None,
+            oncotree: None,
+        })
+    })
+}
+
+/// The TMB rule-tier writes into the summary line.
+fn typed_tmb(tmb: &TmbSummary) -> Tmb {
+    let mut details = BTreeMap::new();
+    details.insert("min_vaf".to_string(), tmb.min_vaf.to_string());
+    details.insert("min_depth".to_string(), tmb.min_depth.to_string());
+    details.insert(
+        "counted_consequences".to_string(),
+        tmb.counted_consequences.join(", "),
+    );
+    for (reason, n) in &tmb.excluded {
+        details.insert(format!("excluded: {reason}"), n.to_string());
+    }
+    Tmb {
+        per_mb: tmb.mutations_per_mb,
+        variants_counted: Some(tmb.variants_counted),
+        target_size_mb: Some(tmb.target_size_mb),
+        source_field: "tmb".to_string(),
+        details,
+    }
+}
+
 /// Finds the TMB among the summary fields report-gen does not know:
 /// the first field whose name contains `tmb`, either a number (per Mb) or
 /// an object with a `per_mb`-like number. Returns it and the other fields.
@@ -351,6 +394,8 @@ fn split_tmb(mut extra: BTreeMap<String, Value>) -> (Option<Tmb>, BTreeMap<Strin
         match value {
             Value::Number(n) => Some(Tmb {
                 per_mb: n.as_f64()?,
+                variants_counted: None,
+                target_size_mb: None,
                 source_field: key.clone(),
                 details: BTreeMap::new(),
             }),
@@ -365,6 +410,8 @@ fn split_tmb(mut extra: BTreeMap<String, Value>) -> (Option<Tmb>, BTreeMap<Strin
                     .collect();
                 Some(Tmb {
                     per_mb,
+                    variants_counted: None,
+                    target_size_mb: None,
                     source_field: key.clone(),
                     details,
                 })
@@ -471,32 +518,33 @@ fn qc_summary(
         ));
     }
     let variants_in_report = input.variants.len() as u64;
-    let (records_read, alleles_written, filtered, counts, unmatched_contigs) = match &input.summary
-    {
-        Some(s) => {
-            let known = &s.known;
-            if known.alleles_written != variants_in_report {
-                warnings.push(format!(
+    let (records_read, alleles_written, filtered, counts, unmatched_contigs, classifications) =
+        match &input.summary {
+            Some(s) => {
+                let known = &s.known;
+                if known.alleles_written != variants_in_report {
+                    warnings.push(format!(
                     "The summary line says {} allele(s) were written, but the stream holds {} variant line(s).",
                     known.alleles_written, variants_in_report
                 ));
+                }
+                (
+                    Some(known.records_read),
+                    Some(known.alleles_written),
+                    known.filtered.clone(),
+                    known.counts.clone(),
+                    known.unmatched_contigs.clone(),
+                    known.classifications.clone(),
+                )
             }
-            (
-                Some(known.records_read),
-                Some(known.alleles_written),
-                known.filtered.clone(),
-                known.counts.clone(),
-                known.unmatched_contigs.clone(),
-            )
-        }
-        None => {
-            warnings.push(
+            None => {
+                warnings.push(
                 "The input has no summary line: the numbers of records read and filtered are unknown, and the stream may be incomplete."
                     .to_string(),
             );
-            Default::default()
-        }
-    };
+                Default::default()
+            }
+        };
     QcSummary {
         records_read,
         alleles_written,
@@ -507,6 +555,7 @@ fn qc_summary(
         non_pass_in_report: non_pass,
         unmatched_contigs,
         counts,
+        classifications,
         other_summary_fields,
         warnings,
     }

@@ -10,7 +10,6 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::json;
 use sha2::{Digest, Sha256};
 use variant_model::GenomicAllele;
 use variant_model::classification::{
@@ -19,8 +18,8 @@ use variant_model::classification::{
 use variant_model::consequence::{FeatureNumber, SoTerm, Strand, TranscriptConsequence};
 use variant_model::evidence::{Disease, Evidence, KbMatch, MatchLevel, PopulationFrequency};
 use variant_model::record::{
-    BundleRef, SCHEMA_VERSION, SampleCall, StreamHeader, StreamLine, StreamSummary, ToolRun,
-    VariantRecord,
+    BundleRef, SCHEMA_VERSION, SampleCall, StreamHeader, StreamLine, StreamSummary, TmbSummary,
+    ToolRun, VariantRecord,
 };
 
 const RULES_FILE: &str = "rules/amp-asco-cap-2017.toml@demo";
@@ -570,31 +569,46 @@ pub fn demo_stream() -> Vec<StreamLine> {
         filtered: BTreeMap::from([("unknown_contig".to_string(), 1)]),
         counts: BTreeMap::from([("ref_mismatch".to_string(), 0)]),
         unmatched_contigs: BTreeMap::from([("chrUn_KI270742v1".to_string(), 1)]),
+        classifications: BTreeMap::from([
+            (
+                "amp_tier".to_string(),
+                BTreeMap::from([
+                    ("I".to_string(), 1),
+                    ("II".to_string(), 3),
+                    ("III".to_string(), 1),
+                    ("IV".to_string(), 2),
+                ]),
+            ),
+            (
+                "oncogenicity".to_string(),
+                BTreeMap::from([
+                    ("Oncogenic".to_string(), 3),
+                    ("Likely oncogenic".to_string(), 1),
+                    ("VUS".to_string(), 1),
+                    ("Likely benign".to_string(), 1),
+                    ("Benign".to_string(), 1),
+                ]),
+            ),
+        ]),
+        tmb: Some(TmbSummary {
+            target_size_mb: 1.2,
+            min_vaf: 0.05,
+            min_depth: 20,
+            counted_consequences: vec!["missense_variant".into(), "stop_gained".into()],
+            variants_counted: 4,
+            mutations_per_mb: 3.33,
+            excluded: BTreeMap::from([
+                ("filter".to_string(), 1),
+                ("not_coding_nonsynonymous".to_string(), 2),
+            ]),
+        }),
     }));
     lines
 }
 
-/// The demo stream as JSON Lines, with the summary fields rule-tier adds
-/// (TMB, tier counts) that the shared summary type does not declare.
+/// The demo stream as JSON Lines.
 pub fn demo_jsonl() -> String {
-    let mut text = String::new();
-    for line in demo_stream() {
-        let mut json = serde_json::to_string(&line).expect("stream lines serialise");
-        if let StreamLine::Summary(_) = line {
-            let extra = json!({
-                "tmb": {"per_mb": 4.17, "mutations": 5, "callable_mb": 1.2},
-                "tier_counts": {"I": 1, "II": 3, "III": 1, "IV": 2},
-            });
-            let extra = extra.to_string();
-            // Append the extra fields inside the summary object.
-            json.truncate(json.len() - 1);
-            json.push(',');
-            json.push_str(&extra[1..]);
-        }
-        text.push_str(&json);
-        text.push('\n');
-    }
-    text
+    to_jsonl(&demo_stream())
 }
 
 const GENES: &[&str] = &[
@@ -734,8 +748,7 @@ pub fn synthetic_stream(n: usize) -> Vec<StreamLine> {
         records_read: n as u64,
         alleles_written: n as u64,
         filtered: BTreeMap::new(),
-        counts: BTreeMap::new(),
-        unmatched_contigs: BTreeMap::new(),
+        ..Default::default()
     }));
     lines
 }

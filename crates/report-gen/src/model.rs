@@ -81,10 +81,13 @@ pub struct TierCount {
 pub struct Tmb {
     /// Mutations per megabase.
     pub per_mb: f64,
+    /// Variants counted, when stated.
+    pub variants_counted: Option<u64>,
+    /// Size of the targeted region in megabases, when stated.
+    pub target_size_mb: Option<f64>,
     /// The summary field it was read from (e.g. `tmb`).
     pub source_field: String,
-    /// Other values given with it (mutation count, callable Mb, ...), as
-    /// text.
+    /// Everything else stated with it (thresholds, exclusions), as text.
     pub details: BTreeMap<String, String>,
 }
 
@@ -292,6 +295,9 @@ pub struct QcSummary {
     pub unmatched_contigs: BTreeMap<String, u64>,
     /// Other counters of the summary line.
     pub counts: BTreeMap<String, u64>,
+    /// Classified variants by scheme (`amp_tier`, `oncogenicity`, `acmg`)
+    /// and class, as rule-tier counted them.
+    pub classifications: BTreeMap<String, BTreeMap<String, u64>>,
     /// Summary fields report-gen has no dedicated place for, as given.
     pub other_summary_fields: BTreeMap<String, Value>,
     /// Problems a reader must know about (no summary line, counts that do

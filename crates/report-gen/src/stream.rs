@@ -152,6 +152,8 @@ fn unknown_summary_fields(line: &str) -> BTreeMap<String, Value> {
         "filtered",
         "counts",
         "unmatched_contigs",
+        "classifications",
+        "tmb",
     ];
     match serde_json::from_str::<Value>(line) {
         Ok(Value::Object(map)) => map
@@ -177,7 +179,7 @@ mod tests {
     fn reads_header_variants_and_summary_with_unknown_fields() {
         let text = format!(
             "{HEADER}\n{VARIANT}\n\n{VARIANT}\n{}\n",
-            r#"{"kind":"summary","records_read":2,"alleles_written":2,"filtered":{"filter:LowQual":1},"tmb":{"per_mb":3.5},"tier_counts":{"I":1}}"#
+            r#"{"kind":"summary","records_read":2,"alleles_written":2,"filtered":{"filter:LowQual":1},"msi":{"score":3.5},"tier_counts":{"I":1}}"#
         );
         let stream = parse(&text).unwrap();
         assert_eq!(stream.header.sample.as_deref(), Some("S1"));
@@ -187,9 +189,9 @@ mod tests {
         assert_eq!(summary.known.filtered["filter:LowQual"], 1);
         assert_eq!(
             summary.extra.keys().collect::<Vec<_>>(),
-            ["tier_counts", "tmb"]
+            ["msi", "tier_counts"]
         );
-        assert_eq!(summary.extra["tmb"]["per_mb"], 3.5);
+        assert_eq!(summary.extra["msi"]["score"], 3.5);
     }
 
     #[test]

@@ -92,14 +92,20 @@ fn demo_report_groups_variants_by_tier_with_key_findings_first() {
 
 #[test]
 fn tmb_qc_and_unknown_summary_fields_are_reported() {
-    let report = demo_report();
+    let text = with_summary_fields(
+        &report_gen::demo::demo_jsonl(),
+        serde_json::json!({"msi": {"score": 0.4, "status": "MSS"}}),
+    );
+    let report = build_report(parse_stream(text.as_bytes(), "demo").unwrap(), &options());
     let tmb = report
         .summary
         .tmb
         .as_ref()
         .expect("TMB from the summary line");
-    assert_eq!(tmb.per_mb, 4.17);
-    assert_eq!(tmb.details["mutations"], "5");
+    assert_eq!(tmb.per_mb, 3.33);
+    assert_eq!(tmb.variants_counted, Some(4));
+    assert_eq!(tmb.target_size_mb, Some(1.2));
+    assert_eq!(tmb.details["excluded: filter"], "1");
     let qc = &report.qc;
     assert_eq!(qc.records_read, Some(8));
     assert_eq!(qc.alleles_written, Some(7));
@@ -108,9 +114,48 @@ fn tmb_qc_and_unknown_summary_fields_are_reported() {
     assert_eq!(qc.filtered_total, 1);
     assert_eq!(qc.unmatched_contigs["chrUn_KI270742v1"], 1);
     assert_eq!(qc.non_pass_in_report["LowEVS"], 1);
-    assert!(qc.other_summary_fields.contains_key("tier_counts"));
-    assert!(!qc.other_summary_fields.contains_key("tmb"));
+    assert_eq!(qc.classifications["oncogenicity"]["Oncogenic"], 3);
+    assert_eq!(
+        qc.other_summary_fields.keys().collect::<Vec<_>>(),
+        ["msi"],
+        "a field report-gen does not know is kept"
+    );
     assert!(qc.warnings.is_empty(), "{:?}", qc.warnings);
+    let html = render_sample(&report, 50).unwrap();
+    assert!(
+        html.contains(r#"{"score": 0.4, "status": "MSS"}"#),
+        "unknown field rendered as is"
+    );
+    assert!(html.contains("Classes: oncogenicity"));
+}
+
+#[test]
+fn tmb_written_by_another_tool_is_read_from_an_unknown_field() {
+    let text = with_summary_fields(
+        &jsonl(&[StreamLine::Header(header("S1")), summary(0, 0)]),
+        serde_json::json!({"tmb_estimate": {"mutations_per_mb": 12.5, "caller": "x"}}),
+    );
+    let report = build_report(parse_stream(text.as_bytes(), "s1").unwrap(), &options());
+    let tmb = report.summary.tmb.unwrap();
+    assert_eq!(
+        (tmb.per_mb, tmb.source_field.as_str()),
+        (12.5, "tmb_estimate")
+    );
+    assert_eq!(tmb.details["caller"], "x");
+    assert!(report.qc.other_summary_fields.is_empty());
+}
+
+#[test]
+fn tumour_type_falls_back_to_the_rule_tier_parameter() {
+    let mut h = header("S1");
+    h.provenance[0]
+        .params
+        .insert("tumour_type".into(), "LUAD".into());
+    let report = build_report(
+        stream_of(vec![StreamLine::Header(h), summary(0, 0)]),
+        &options(),
+    );
+    assert_eq!(report.header.tumour_type.unwrap().name, "LUAD");
 }
 
 #[test]

@@ -142,6 +142,35 @@ pub struct StreamSummary {
     /// Input contigs absent from the reference or gene model, with the
     /// number of records on each (their alleles are counted in `filtered`).
     pub unmatched_contigs: BTreeMap<String, u64>,
+    /// Classified variants by scheme (`amp_tier`, `oncogenicity`, `acmg`)
+    /// and class, written by rule-tier. Variants left unclassified (FILTER
+    /// not PASS) are counted in `counts`.
+    #[serde(default)]
+    pub classifications: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Tumour mutational burden of a somatic sample (rule-tier).
+    #[serde(default)]
+    pub tmb: Option<TmbSummary>,
+}
+
+/// Tumour mutational burden: somatic coding non-synonymous variants per Mb
+/// of the targeted region, with the filters applied.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct TmbSummary {
+    /// Size of the region the assay covers, in megabases (sample sheet).
+    pub target_size_mb: f64,
+    /// Minimum tumour VAF and read depth of a counted variant.
+    pub min_vaf: f64,
+    pub min_depth: u32,
+    /// Consequences (picked transcript) that make a variant count.
+    pub counted_consequences: Vec<String>,
+    /// Variants counted.
+    pub variants_counted: u64,
+    /// `variants_counted / target_size_mb`, rounded to 2 decimals.
+    pub mutations_per_mb: f64,
+    /// Variants not counted, by reason (`filter`, `not_coding_nonsynonymous`,
+    /// `population_af`, `depth_below_min`, `vaf_below_min`, `depth_missing`,
+    /// `vaf_missing`).
+    pub excluded: BTreeMap<String, u64>,
 }
 
 #[cfg(test)]
@@ -170,7 +199,7 @@ mod tests {
 
     #[test]
     fn summaries_missing_or_adding_fields_still_parse() {
-        let line = r#"{"kind":"summary","records_read":3,"tmb":{"per_mb":4.2}}"#;
+        let line = r#"{"kind":"summary","records_read":3,"a_new_counter":{"x":1}}"#;
         let StreamLine::Summary(summary) = serde_json::from_str(line).unwrap() else {
             panic!("not a summary");
         };

@@ -215,9 +215,17 @@ pub fn hostile_stream() -> Vec<StreamLine> {
 /// The hostile stream as JSON Lines, with an unknown summary field whose
 /// name and value carry markup too.
 pub fn hostile_jsonl() -> String {
-    let text = jsonl(&hostile_stream());
-    let extra = serde_json::json!({ SCRIPT: IMG }).to_string();
-    let trimmed = text.trim_end().strip_suffix('}').unwrap().to_string();
+    with_summary_fields(
+        &jsonl(&hostile_stream()),
+        serde_json::json!({ SCRIPT: IMG }),
+    )
+}
+
+/// Adds fields (a JSON object) to the summary line, the last line of `text`,
+/// as a tool newer than report-gen would.
+pub fn with_summary_fields(text: &str, fields: serde_json::Value) -> String {
+    let extra = fields.to_string();
+    let trimmed = text.trim_end().strip_suffix('}').unwrap();
     format!("{trimmed},{}\n", &extra[1..])
 }
 

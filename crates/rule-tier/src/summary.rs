@@ -1,0 +1,183 @@
+//! Per-sample summary: classes per scheme, tumour mutational burden, and
+//! what was left out and why.
+
+use std::collections::BTreeMap;
+
+use variant_model::VariantRecord;
+use variant_model::classification::Classification;
+use variant_model::record::{SampleCall, StreamSummary, TmbSummary};
+
+use crate::amp::tier_label;
+use crate::facts::{Population, VariantFacts};
+use crate::rules::TmbRules;
+
+/// TMB parameters of one run (sample sheet / command line).
+#[derive(Debug, Clone)]
+pub struct TmbParams {
+    pub target_size_mb: f64,
+    pub min_vaf: f64,
+    pub min_depth: u32,
+}
+
+/// Accumulates the summary while variants stream past.
+#[derive(Debug)]
+pub struct SummaryBuilder {
+    variants: u64,
+    unclassified: BTreeMap<String, u64>,
+    classifications: BTreeMap<String, BTreeMap<String, u64>>,
+    tmb: Option<(TmbParams, TmbRules)>,
+    tmb_counted: u64,
+    tmb_excluded: BTreeMap<String, u64>,
+}
+
+/// The tumour call of a record: the call whose role is tumour, else the
+/// only call.
+pub fn tumour_call(record: &VariantRecord) -> Option<&SampleCall> {
+    record
+        .calls
+        .iter()
+        .find(|c| {
+            c.role.as_deref().is_some_and(|r| {
+                r.eq_ignore_ascii_case("tumor") || r.eq_ignore_ascii_case("tumour")
+            })
+        })
+        .or(match record.calls.as_slice() {
+            [only] => Some(only),
+            _ => None,
+        })
+}
+
+fn vaf_of(call: &SampleCall) -> Option<f64> {
+    call.vaf
+        .or_else(|| match (call.alt_depth, call.total_depth) {
+            (Some(alt), Some(total)) if total > 0 => Some(f64::from(alt) / f64::from(total)),
+            _ => None,
+        })
+}
+
+impl SummaryBuilder {
+    /// `tmb` is `None` when no TMB is computed (germline sample, or no
+    /// target size given).
+    pub fn new(tmb: Option<(TmbParams, TmbRules)>) -> Self {
+        Self {
+            variants: 0,
+            unclassified: BTreeMap::new(),
+            classifications: BTreeMap::new(),
+            tmb,
+            tmb_counted: 0,
+            tmb_excluded: BTreeMap::new(),
+        }
+    }
+
+    /// Variants observed so far.
+    pub fn variants(&self) -> u64 {
+        self.variants
+    }
+
+    /// Records one variant: its classification (or why it has none) and
+    /// whether it counts towards TMB.
+    pub fn observe(
+        &mut self,
+        record: &VariantRecord,
+        facts: &VariantFacts,
+        classification: Option<&Classification>,
+    ) {
+        self.variants += 1;
+        match classification {
+            Some(c) => {
+                let mut count = |scheme: &str, class: &str| {
+                    *self
+                        .classifications
+                        .entry(scheme.to_string())
+                        .or_default()
+                        .entry(class.to_string())
+                        .or_default() += 1;
+                };
+                if let Some(amp) = &c.amp {
+                    count("amp_tier", tier_label(amp.tier));
+                }
+                if let Some(o) = &c.oncogenicity {
+                    count("oncogenicity", &o.class);
+                }
+                if let Some(a) = &c.acmg {
+                    count("acmg", &a.class);
+                }
+            }
+            None => {
+                for filter in record.filters.iter().filter(|f| *f != "PASS" && *f != ".") {
+                    *self
+                        .unclassified
+                        .entry(format!("rule_tier.unclassified.filter:{filter}"))
+                        .or_default() += 1;
+                }
+            }
+        }
+        if let Some(reason) = self.tmb_exclusion(record, facts) {
+            *self.tmb_excluded.entry(reason.to_string()).or_default() += 1;
+        } else if self.tmb.is_some() {
+            self.tmb_counted += 1;
+        }
+    }
+
+    /// Why a variant does not count towards TMB, or `None` when it counts
+    /// (or no TMB is computed).
+    fn tmb_exclusion(&self, record: &VariantRecord, facts: &VariantFacts) -> Option<&'static str> {
+        let (params, rules) = self.tmb.as_ref()?;
+        if !facts.passed_filters {
+            return Some("filter");
+        }
+        if !facts.has_consequence(&rules.counted_consequences) {
+            return Some("not_coding_nonsynonymous");
+        }
+        if let Population::Observed { frequency, .. } = facts.population
+            && frequency >= rules.exclude_population_af_at_least
+        {
+            return Some("population_af");
+        }
+        let call = tumour_call(record);
+        if params.min_depth > 0 {
+            match call.and_then(|c| c.total_depth) {
+                None => return Some("depth_missing"),
+                Some(d) if d < params.min_depth => return Some("depth_below_min"),
+                Some(_) => {}
+            }
+        }
+        if params.min_vaf > 0.0 {
+            match call.and_then(vaf_of) {
+                None => return Some("vaf_missing"),
+                Some(v) if v < params.min_vaf => return Some("vaf_below_min"),
+                Some(_) => {}
+            }
+        }
+        None
+    }
+
+    /// The summary line: the upstream summary's counts carried over, plus
+    /// this run's.
+    pub fn finish(self, upstream: Option<StreamSummary>) -> StreamSummary {
+        let mut summary = upstream.unwrap_or_default();
+        summary.alleles_written = self.variants;
+        for (key, n) in self.unclassified {
+            *summary.counts.entry(key).or_default() += n;
+        }
+        summary
+            .counts
+            .insert("rule_tier.variants".into(), self.variants);
+        summary.classifications = self.classifications;
+        summary.tmb = self.tmb.map(|(params, rules)| TmbSummary {
+            target_size_mb: params.target_size_mb,
+            min_vaf: params.min_vaf,
+            min_depth: params.min_depth,
+            counted_consequences: rules
+                .counted_consequences
+                .iter()
+                .map(|c| c.as_str().to_string())
+                .collect(),
+            variants_counted: self.tmb_counted,
+            mutations_per_mb: (self.tmb_counted as f64 / params.target_size_mb * 100.0).round()
+                / 100.0,
+            excluded: self.tmb_excluded,
+        });
+        summary
+    }
+}
