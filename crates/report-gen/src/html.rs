@@ -88,7 +88,7 @@ fn sha256_source(text: &str) -> String {
 /// inlined style and script may apply.
 fn content_security_policy() -> String {
     format!(
-        "default-src 'none'; style-src {}; script-src {}; img-src data:; base-uri 'none'; form-action 'none'",
+        "default-src 'none'; style-src {}; script-src {}; base-uri 'none'; form-action 'none'",
         sha256_source(STYLE),
         sha256_source(SCRIPT)
     )
