@@ -200,6 +200,7 @@ pub fn run(options: &AnnotateOptions) -> crate::Result<StreamSummary> {
             params,
         }],
         bundle: Some(bundle.reference()),
+        ..Default::default()
     });
     if let Some(jsonl) = jsonl.as_mut() {
         serde_json::to_writer(&mut *jsonl, &stream_header).map_err(|e| write_err(e.into()))?;

@@ -28,6 +28,7 @@ fn header(with_bundle: bool) -> StreamLine {
             manifest_sha256: "00".into(),
             redistributable: true,
         }),
+        ..Default::default()
     })
 }
 

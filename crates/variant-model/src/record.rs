@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::allele::{GenomicAllele, OriginalRecord};
 use crate::classification::Classification;
 use crate::consequence::TranscriptConsequence;
-use crate::evidence::KbMatch;
+use crate::evidence::{Disease, KbMatch};
 
 /// Version of the interchange record layout. Bump on incompatible changes.
 pub const SCHEMA_VERSION: &str = "1.0";
@@ -41,6 +41,12 @@ pub struct StreamHeader {
     /// One entry per tool, in the order they ran.
     pub provenance: Vec<ToolRun>,
     pub bundle: Option<BundleRef>,
+    /// Tumour type of the sample (sample sheet), which AMP tiers depend on.
+    pub tumour_type: Option<Disease>,
+    /// Date of the analysis (ISO 8601 `YYYY-MM-DD`), when the pipeline
+    /// records one. Tools never fill it from the wall clock, so the same
+    /// input gives the same output.
+    pub analysis_date: Option<String>,
 }
 
 /// A tool that processed the stream, with its parameters.
@@ -120,7 +126,12 @@ impl VariantRecord {
 }
 
 /// Last line of a stream: counts, so nothing is dropped silently.
+///
+/// Readers must accept summaries that lack some fields or carry fields they
+/// do not know (each tool may add its own counters), hence `serde(default)`
+/// and no `deny_unknown_fields`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
 pub struct StreamSummary {
     pub records_read: u64,
     pub alleles_written: u64,
@@ -128,6 +139,9 @@ pub struct StreamSummary {
     pub filtered: BTreeMap<String, u64>,
     /// Other counters (e.g. `ref_mismatch`, `left_aligned`).
     pub counts: BTreeMap<String, u64>,
+    /// Input contigs absent from the reference or gene model, with the
+    /// number of records on each (their alleles are counted in `filtered`).
+    pub unmatched_contigs: BTreeMap<String, u64>,
     /// Classified variants by scheme (`amp_tier`, `oncogenicity`, `acmg`)
     /// and class, written by rule-tier. Variants left unclassified (FILTER
     /// not PASS) are counted in `counts`.
@@ -181,5 +195,15 @@ mod tests {
         let text = serde_json::to_string(&header).unwrap();
         assert!(text.starts_with("{\"kind\":\"header\""));
         assert!(serde_json::from_str::<StreamLine>("{\"kind\":\"nonsense\"}").is_err());
+    }
+
+    #[test]
+    fn summaries_missing_or_adding_fields_still_parse() {
+        let line = r#"{"kind":"summary","records_read":3,"a_new_counter":{"x":1}}"#;
+        let StreamLine::Summary(summary) = serde_json::from_str(line).unwrap() else {
+            panic!("not a summary");
+        };
+        assert_eq!(summary.records_read, 3);
+        assert!(summary.filtered.is_empty() && summary.unmatched_contigs.is_empty());
     }
 }
