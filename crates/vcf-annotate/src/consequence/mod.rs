@@ -95,6 +95,23 @@ pub struct Annotator {
     options: AnnotateOptions,
     /// Records of the block still open (may join the next records).
     open: Vec<NormalisedRecord>,
+    /// Transcript sequences built once and reused by every later block that
+    /// needs them (keyed by the transcript's address in the gene model).
+    /// Transcripts that sorted input has moved past are dropped, so this
+    /// holds only those near the current position.
+    transcripts: HashMap<usize, Arc<TranscriptSeq>>,
+}
+
+/// The key of a transcript in [`Annotator::transcripts`].
+fn transcript_key(t: &Arc<Transcript>) -> usize {
+    Arc::as_ptr(t) as usize
+}
+
+/// A block of records with their minimal alleles and the contig they lie on.
+struct Block {
+    records: Vec<NormalisedRecord>,
+    variants: Vec<Option<Variant>>,
+    contig: Arc<ContigSequence>,
 }
 
 impl Annotator {
@@ -113,6 +130,7 @@ impl Annotator {
             sequences,
             options,
             open: Vec::new(),
+            transcripts: HashMap::new(),
         }
     }
 
@@ -191,61 +209,109 @@ impl Annotator {
                 .shares_transcript(&a.allele.chrom, a.allele.pos, b.allele.end())
     }
 
+    /// Up/down-stream distance within which transcripts are annotated.
+    fn flank(&self) -> u64 {
+        self.options
+            .upstream_distance
+            .max(self.options.downstream_distance)
+    }
+
     fn annotate_blocks(
-        &self,
+        &mut self,
         blocks: Vec<Vec<NormalisedRecord>>,
     ) -> Result<Vec<AnnotatedRecord>, AnnotateError> {
-        let done: Vec<Vec<AnnotatedRecord>> = blocks
+        let mut prepared = Vec::with_capacity(blocks.len());
+        for records in blocks {
+            let Some(first) = records.first() else {
+                continue;
+            };
+            let contig = self.contig(&first.allele.chrom, first.line)?;
+            let variants: Vec<Option<Variant>> = records
+                .iter()
+                .map(|r| Variant::from_allele(&r.allele))
+                .collect();
+            prepared.push(Block {
+                records,
+                variants,
+                contig,
+            });
+        }
+        self.build_transcripts(&prepared);
+        let done: Vec<Vec<AnnotatedRecord>> = prepared
             .into_par_iter()
             .map(|block| self.annotate_block(block))
-            .collect::<Result<_, _>>()?;
+            .collect();
         Ok(done.into_iter().flatten().collect())
     }
 
-    /// Annotates one block (all on one contig). The sequences of every
-    /// transcript near the block are built once, then records are
-    /// annotated in parallel; BCSQ, which links records, runs in order.
-    fn annotate_block(
-        &self,
-        block: Vec<NormalisedRecord>,
-    ) -> Result<Vec<AnnotatedRecord>, AnnotateError> {
-        let Some(first) = block.first() else {
-            return Ok(Vec::new());
-        };
-        let chrom = first.allele.chrom.clone();
-        let contig = self.contig(&chrom, first.line)?;
-        let flank = self
-            .options
-            .upstream_distance
-            .max(self.options.downstream_distance);
+    /// Span of a block's alleles (`None` when none can be annotated).
+    fn span(variants: &[Option<Variant>]) -> Option<(u64, u64)> {
+        let lo = variants
+            .iter()
+            .flatten()
+            .map(|v| v.start.min(v.end))
+            .min()?;
+        let hi = variants
+            .iter()
+            .flatten()
+            .map(|v| v.end.max(v.start))
+            .max()?;
+        Some((lo, hi))
+    }
+
+    /// Builds (in parallel) the sequences of every transcript near the
+    /// blocks that is not cached yet, after dropping the cached transcripts
+    /// that end before the first of these blocks: input is sorted, so no
+    /// later record needs them (and if one did, it would be rebuilt).
+    fn build_transcripts(&mut self, blocks: &[Block]) {
+        let flank = self.flank();
+        if let Some(first) = blocks.first()
+            && let Some((lo, _)) = Self::span(&first.variants)
+        {
+            let same_contig = |ts: &TranscriptSeq| Arc::ptr_eq(&ts.contig, &first.contig);
+            self.transcripts
+                .retain(|_, ts| same_contig(ts) && ts.tr.end.saturating_add(flank) >= lo);
+        }
+        let mut missing: Vec<(Arc<Transcript>, Arc<ContigSequence>)> = Vec::new();
+        let mut queued = std::collections::HashSet::new();
+        for block in blocks {
+            let Some((lo, hi)) = Self::span(&block.variants) else {
+                continue;
+            };
+            let chrom = &block.records[0].allele.chrom;
+            for t in self.model.overlapping(chrom, lo, hi, flank) {
+                let key = transcript_key(&t);
+                if !self.transcripts.contains_key(&key) && queued.insert(key) {
+                    missing.push((t, Arc::clone(&block.contig)));
+                }
+            }
+        }
+        let built: Vec<(usize, Arc<TranscriptSeq>)> = missing
+            .into_par_iter()
+            .map(|(t, contig)| (transcript_key(&t), Arc::new(TranscriptSeq::new(t, contig))))
+            .collect();
+        self.transcripts.extend(built);
+    }
+
+    /// Annotates one block (all on one contig) with the cached transcript
+    /// sequences; BCSQ, which links records, runs in order.
+    fn annotate_block(&self, block: Block) -> Vec<AnnotatedRecord> {
+        let Block {
+            records: block,
+            variants,
+            contig,
+        } = block;
+        let flank = self.flank();
         let flanks = Flanks {
             upstream: self.options.upstream_distance,
             downstream: self.options.downstream_distance,
         };
-        let variants: Vec<Option<Variant>> = block
-            .iter()
-            .map(|r| Variant::from_allele(&r.allele))
-            .collect();
-        let lo = variants.iter().flatten().map(|v| v.start.min(v.end)).min();
-        let hi = variants.iter().flatten().map(|v| v.end.max(v.start)).max();
-        let sequences: HashMap<usize, Arc<TranscriptSeq>> = match (lo, hi) {
-            (Some(lo), Some(hi)) => self
-                .model
-                .overlapping(&chrom, lo, hi, flank)
-                .into_par_iter()
-                .map(|t| {
-                    let key = Arc::as_ptr(&t) as usize;
-                    (key, Arc::new(TranscriptSeq::new(t, Arc::clone(&contig))))
-                })
-                .collect(),
-            _ => HashMap::new(),
-        };
         let consequences: Vec<Vec<TranscriptConsequence>> = block
-            .par_iter()
-            .zip(variants.par_iter())
+            .iter()
+            .zip(&variants)
             .map(|(record, v)| {
                 v.as_ref()
-                    .map(|v| self.consequences(record, v, &contig, &sequences, flank, flanks))
+                    .map(|v| self.consequences(record, v, &contig, flank, flanks))
                     .unwrap_or_default()
             })
             .collect();
@@ -262,7 +328,7 @@ impl Annotator {
         } else {
             vec![None; block.len()]
         };
-        let annotated = block
+        block
             .into_iter()
             .zip(consequences)
             .zip(bcsq)
@@ -271,8 +337,7 @@ impl Annotator {
                 consequences,
                 bcsq,
             })
-            .collect();
-        Ok(annotated)
+            .collect()
     }
 
     /// CSQ entries of one allele: every transcript within the flanks, or
@@ -282,7 +347,6 @@ impl Annotator {
         record: &NormalisedRecord,
         v: &Variant,
         contig: &ContigSequence,
-        sequences: &HashMap<usize, Arc<TranscriptSeq>>,
         flank: u64,
         flanks: Flanks,
     ) -> Vec<TranscriptConsequence> {
@@ -293,7 +357,7 @@ impl Annotator {
         let mut entries = Vec::new();
         let mut used = Vec::new();
         for tr in transcripts {
-            let Some(ts) = sequences.get(&(Arc::as_ptr(&tr) as usize)) else {
+            let Some(ts) = self.transcripts.get(&transcript_key(&tr)) else {
                 continue;
             };
             if let Some(c) = vep::transcript_consequence(ts, v, flanks) {
