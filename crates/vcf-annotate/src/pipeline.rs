@@ -11,12 +11,42 @@ use crate::consequence::{AnnotateOptions, Annotator, into_output_record};
 use crate::gene_model::GeneModel;
 use crate::input::{InputOptions, VcfInput};
 use crate::normalise::{NormaliseError, NormaliseOptions, Normaliser, RefMismatch, SortWindow};
-use crate::output::{VcfOutput, add_provenance, command_line};
+use crate::output::{VcfOutput, add_provenance, command_line, format_record};
 use crate::record::{InputRecord, NormFlag, NormalisedRecord};
 use crate::reference::Reference;
 
 /// Records parsed and normalised per parallel step; bounds memory.
 const CHUNK_RECORDS: usize = 20_000;
+
+/// Records formatted into one buffer by one parallel task.
+const FORMAT_BATCH: usize = 256;
+
+/// Formats records as VCF lines in parallel, then writes them in order.
+/// Returns how many were written.
+fn write_in_order<T: Send>(
+    items: Vec<T>,
+    header: &noodles::vcf::Header,
+    output: &mut VcfOutput,
+    to_record: impl Fn(T) -> noodles::vcf::variant::RecordBuf + Sync,
+) -> anyhow::Result<u64> {
+    let n = items.len() as u64;
+    let buffers = items
+        .into_par_iter()
+        .chunks(FORMAT_BATCH)
+        .map(|batch| {
+            let mut buf = Vec::with_capacity(batch.len() * 256);
+            for item in batch {
+                format_record(header, &to_record(item), &mut buf)?;
+            }
+            Ok(buf)
+        })
+        .collect::<std::io::Result<Vec<Vec<u8>>>>()
+        .map_err(|e| anyhow::anyhow!("cannot format a record: {e}"))?;
+    for buf in &buffers {
+        output.write_formatted(buf)?;
+    }
+    Ok(n)
+}
 
 /// Counts reported at the end of a run, so nothing disappears silently.
 #[derive(Debug, Default, serde::Serialize)]
@@ -111,20 +141,10 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
                 summary: &mut RunSummary|
      -> anyhow::Result<()> {
         let records = count_and_filter(records, args.ref_mismatch, summary);
-        match annotator {
-            Some(a) => {
-                for annotated in a.annotate(records)? {
-                    output.write(&into_output_record(annotated))?;
-                    summary.alleles_written += 1;
-                }
-            }
-            None => {
-                for r in records {
-                    output.write(&r.record)?;
-                    summary.alleles_written += 1;
-                }
-            }
-        }
+        summary.alleles_written += match annotator {
+            Some(a) => write_in_order(a.annotate(records)?, &header, output, into_output_record)?,
+            None => write_in_order(records, &header, output, |r| r.record)?,
+        };
         Ok(())
     };
 
@@ -144,10 +164,8 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     }
     emit(window.finish(), &mut annotator, &mut output, &mut summary)?;
     if let Some(a) = annotator.as_mut() {
-        for annotated in a.finish()? {
-            output.write(&into_output_record(annotated))?;
-            summary.alleles_written += 1;
-        }
+        summary.alleles_written +=
+            write_in_order(a.finish()?, &header, &mut output, into_output_record)?;
     }
     output.commit()?;
     progress.finish_and_clear();
@@ -233,10 +251,8 @@ fn normalise_only(args: &Args, reference: Option<&Reference>) -> anyhow::Result<
                  output: &mut VcfOutput,
                  summary: &mut RunSummary|
      -> anyhow::Result<()> {
-        for r in count_and_filter(records, args.ref_mismatch, summary) {
-            output.write(&r.record)?;
-            summary.alleles_written += 1;
-        }
+        let records = count_and_filter(records, args.ref_mismatch, summary);
+        summary.alleles_written += write_in_order(records, &header, output, |r| r.record)?;
         Ok(())
     };
     while let Some(chunk) = input.next_chunk(CHUNK_RECORDS)? {
