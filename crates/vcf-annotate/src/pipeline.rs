@@ -7,7 +7,7 @@ use anyhow::Context;
 use rayon::prelude::*;
 
 use crate::cli::Args;
-use crate::consequence::{AnnotateOptions, Annotator, into_output_record};
+use crate::consequence::{AnnotateOptions, Annotator, write_output_record};
 use crate::gene_model::GeneModel;
 use crate::input::{InputOptions, VcfInput};
 use crate::normalise::{NormaliseError, NormaliseOptions, Normaliser, RefMismatch, SortWindow};
@@ -25,9 +25,8 @@ const FORMAT_BATCH: usize = 256;
 /// Returns how many were written.
 fn write_in_order<T: Send>(
     items: Vec<T>,
-    header: &noodles::vcf::Header,
     output: &mut VcfOutput,
-    to_record: impl Fn(T) -> noodles::vcf::variant::RecordBuf + Sync,
+    format: impl Fn(T, &mut Vec<u8>, &mut String) -> std::io::Result<()> + Sync,
 ) -> anyhow::Result<u64> {
     let n = items.len() as u64;
     let buffers = items
@@ -35,8 +34,9 @@ fn write_in_order<T: Send>(
         .chunks(FORMAT_BATCH)
         .map(|batch| {
             let mut buf = Vec::with_capacity(batch.len() * 256);
+            let mut scratch = String::new();
             for item in batch {
-                format_record(header, &to_record(item), &mut buf)?;
+                format(item, &mut buf, &mut scratch)?;
             }
             Ok(buf)
         })
@@ -134,6 +134,8 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let mut window = SortWindow::new(args.site_window);
     let mut summary = RunSummary::default();
     let progress = variant_model::progress::record_progress("records", None);
+    let annotated_line =
+        |r, buf: &mut Vec<u8>, scratch: &mut String| write_output_record(&header, r, buf, scratch);
 
     let emit = |records: Vec<NormalisedRecord>,
                 annotator: &mut Option<Annotator>,
@@ -142,8 +144,10 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
      -> anyhow::Result<()> {
         let records = count_and_filter(records, args.ref_mismatch, summary);
         summary.alleles_written += match annotator {
-            Some(a) => write_in_order(a.annotate(records)?, &header, output, into_output_record)?,
-            None => write_in_order(records, &header, output, |r| r.record)?,
+            Some(a) => write_in_order(a.annotate(records)?, output, annotated_line)?,
+            None => write_in_order(records, output, |r, buf, _| {
+                format_record(&header, &r.record, buf)
+            })?,
         };
         Ok(())
     };
@@ -164,8 +168,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     }
     emit(window.finish(), &mut annotator, &mut output, &mut summary)?;
     if let Some(a) = annotator.as_mut() {
-        summary.alleles_written +=
-            write_in_order(a.finish()?, &header, &mut output, into_output_record)?;
+        summary.alleles_written += write_in_order(a.finish()?, &mut output, annotated_line)?;
     }
     output.commit()?;
     progress.finish_and_clear();
@@ -252,7 +255,9 @@ fn normalise_only(args: &Args, reference: Option<&Reference>) -> anyhow::Result<
                  summary: &mut RunSummary|
      -> anyhow::Result<()> {
         let records = count_and_filter(records, args.ref_mismatch, summary);
-        summary.alleles_written += write_in_order(records, &header, output, |r| r.record)?;
+        summary.alleles_written += write_in_order(records, output, |r, buf, _| {
+            format_record(&header, &r.record, buf)
+        })?;
         Ok(())
     };
     while let Some(chunk) = input.next_chunk(CHUNK_RECORDS)? {

@@ -465,6 +465,109 @@ pub fn into_output_record(annotated: AnnotatedRecord) -> noodles::vcf::variant::
     record
 }
 
+/// Appends the VCF line of an annotated record to `out`: the bytes
+/// `format_record(header, &into_output_record(annotated))` gives, without
+/// building INFO/CSQ as a list of strings. The record is written as it is
+/// and CSQ (and BCSQ) are added at the end of its INFO column, which is
+/// where `into_output_record` puts keys the record does not have yet;
+/// records that already have them take the general path. `scratch` is a
+/// reusable buffer.
+pub fn write_output_record(
+    header: &Header,
+    annotated: AnnotatedRecord,
+    out: &mut Vec<u8>,
+    scratch: &mut String,
+) -> std::io::Result<()> {
+    let info = annotated.normalised.record.info().as_ref();
+    // An empty BCSQ entry or `.` is an error or a special case for the
+    // writer: let it decide.
+    let plain_bcsq = annotated
+        .bcsq
+        .as_deref()
+        .is_none_or(|b| b.split(',').all(|e| !e.is_empty() && e != "."));
+    if info.contains_key("CSQ") || info.contains_key("BCSQ") || !plain_bcsq {
+        return crate::output::format_record(header, &into_output_record(annotated), out);
+    }
+    let start = out.len();
+    crate::output::format_record(header, &annotated.normalised.record, out)?;
+    if annotated.consequences.is_empty() && annotated.bcsq.is_none() {
+        return Ok(());
+    }
+    let invalid = || std::io::Error::other("a formatted VCF line has no INFO column");
+    let info_start = out[start..]
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b == b'\t')
+        .nth(6)
+        .map(|(i, _)| start + i + 1)
+        .ok_or_else(invalid)?;
+    let info_end = out[info_start..]
+        .iter()
+        .position(|&b| b == b'\t' || b == b'\n')
+        .map(|i| info_start + i)
+        .ok_or_else(invalid)?;
+    let tail = out.split_off(info_end);
+    let mut first = out[info_start..] == *b".";
+    if first {
+        out.truncate(info_start);
+    }
+    let mut key = |out: &mut Vec<u8>, key: &[u8]| {
+        if !first {
+            out.push(b';');
+        }
+        first = false;
+        out.extend_from_slice(key);
+    };
+    if !annotated.consequences.is_empty() {
+        key(out, b"CSQ=");
+        for (i, c) in annotated.consequences.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            scratch.clear();
+            variant_model::csq::write_entry(c, scratch);
+            // As `into_output_record`: the writer percent-encodes `;` and
+            // `=` itself, so the entry's own encoding of them is undone.
+            if scratch.contains('%') {
+                push_info_string(out, &variant_model::csq::unescape_value(scratch));
+            } else {
+                push_info_string(out, scratch);
+            }
+        }
+    }
+    if let Some(bcsq) = &annotated.bcsq {
+        key(out, b"BCSQ=");
+        for (i, entry) in bcsq.split(',').enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            push_info_string(out, entry);
+        }
+    }
+    out.extend_from_slice(&tail);
+    Ok(())
+}
+
+/// Appends an INFO string value percent-encoded as the VCF writer encodes
+/// it (VCF 4.3+ section 1.2): control characters, `;`, `=`, `%`, `,` and
+/// every non-ASCII byte become `%XX`.
+fn push_info_string(out: &mut Vec<u8>, value: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let special = |b: u8| b < 0x20 || b >= 0x7f || matches!(b, b';' | b'=' | b'%' | b',');
+    let bytes = value.as_bytes();
+    if !bytes.iter().any(|&b| special(b)) {
+        out.extend_from_slice(bytes);
+        return;
+    }
+    for &b in bytes {
+        if special(b) {
+            out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
+        } else {
+            out.push(b);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use noodles::core::Position;
@@ -578,6 +681,123 @@ mod tests {
         let entry = entries[0].as_deref().unwrap();
         assert!(entry.starts_with("A|missense_variant|MODERATE|SYM_A|GENE_A|Transcript|A.1|"));
         assert!(record.info().get("BCSQ").is_some());
+    }
+
+    /// `write_output_record` must give exactly the bytes of the general
+    /// path (`into_output_record` + the noodles VCF writer), whatever the
+    /// values contain and wherever INFO sits in the line.
+    #[test]
+    fn fast_csq_line_equals_the_writer_output() {
+        use noodles::vcf::variant::record_buf::info::field::Value as InfoValue;
+        let meta = "##fileformat=VCFv4.3\n##contig=<ID=1,length=1000>\n\
+            ##INFO=<ID=DP,Number=1,Type=Integer,Description=\"d\">\n\
+            ##FORMAT=<ID=GT,Number=1,Type=String,Description=\"g\">\n\
+            #CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO";
+        let sites_only: Header = format!("{meta}\n").parse().unwrap();
+        let with_sample: Header = format!("{meta}\tFORMAT\tS1\n").parse().unwrap();
+        let odd = [
+            "plain",
+            "semi;colon",
+            "eq=uals",
+            "per%cent",
+            "lit%3Beral%3D",
+            "com,ma|pipe",
+            "sp ace\ttab",
+            "ctl\u{1}x\u{7f}",
+            "non-ascii µ\u{a0}é",
+            "%",
+            "a%3",
+        ];
+        let entry = |symbol: &str, pick: bool| TranscriptConsequence {
+            allele: "T".into(),
+            consequences: vec![SoTerm::MissenseVariant, SoTerm::SpliceRegionVariant],
+            impact: Some(SoTerm::MissenseVariant.impact()),
+            symbol: Some(symbol.into()),
+            gene: Some("G1".into()),
+            feature: Some("T1.1".into()),
+            hgvsp: Some("P1:p.Thr368=".into()),
+            cds_position: Some(variant_model::consequence::PositionRange {
+                start: None,
+                end: Some(12),
+            }),
+            existing_variation: vec!["rs1".into(), symbol.into()],
+            flags: vec!["cds_start_NF".into()],
+            distance: Some(17),
+            hgvs_offset: Some(-3),
+            pick,
+            ..Default::default()
+        };
+        let with_samples = |r: RecordBuf| {
+            let keys: noodles::vcf::variant::record_buf::samples::Keys =
+                [String::from("GT")].into_iter().collect();
+            let values = vec![vec![Some(
+                noodles::vcf::variant::record_buf::samples::sample::Value::from("0/1"),
+            )]];
+            let mut r = r;
+            *r.samples_mut() = noodles::vcf::variant::record_buf::Samples::new(keys, values);
+            r
+        };
+        let mut cases = Vec::new();
+        for (i, symbol) in odd.iter().enumerate() {
+            for info in [false, true] {
+                for samples in [false, true] {
+                    for bcsq in [None, Some(format!("missense|{symbol}|T1|+|1A>1T|5C>A,@7"))] {
+                        let mut r = record(5 + i as u64, "C", "A");
+                        if info {
+                            r.record
+                                .info_mut()
+                                .insert("DP".into(), Some(InfoValue::Integer(9)));
+                        }
+                        if samples {
+                            r.record = with_samples(r.record);
+                        }
+                        let consequences = if i % 3 == 2 {
+                            Vec::new()
+                        } else {
+                            vec![entry(symbol, true), entry("other", false)]
+                        };
+                        cases.push(AnnotatedRecord {
+                            normalised: r,
+                            consequences,
+                            bcsq: bcsq.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        // Records that already carry CSQ, and BCSQ the writer refuses or
+        // encodes specially, take the general path.
+        let mut existing = record(9, "C", "A");
+        existing
+            .record
+            .info_mut()
+            .insert("CSQ".into(), Some(InfoValue::String("old".into())));
+        cases.push(AnnotatedRecord {
+            normalised: existing,
+            consequences: vec![entry("x", true)],
+            bcsq: Some(".".into()),
+        });
+        let mut scratch = String::new();
+        for case in cases {
+            let header = if case.normalised.record.samples().is_empty() {
+                &sites_only
+            } else {
+                &with_sample
+            };
+            let mut expected = Vec::new();
+            let general = crate::output::format_record(
+                header,
+                &into_output_record(case.clone()),
+                &mut expected,
+            );
+            let mut got = b"previous line\n".to_vec();
+            write_output_record(header, case, &mut got, &mut scratch).unwrap();
+            general.unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(&got[b"previous line\n".len()..]),
+                String::from_utf8_lossy(&expected)
+            );
+        }
     }
 
     #[test]
