@@ -131,45 +131,31 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     add_provenance(&mut header, &command_line());
     let mut output = VcfOutput::create(args.output.as_deref(), &header)?;
 
-    let mut window = SortWindow::new(args.site_window);
     let mut summary = RunSummary::default();
     let progress = variant_model::progress::record_progress("records", None);
     let annotated_line =
         |r, buf: &mut Vec<u8>, scratch: &mut String| write_output_record(&header, r, buf, scratch);
-
-    let emit = |records: Vec<NormalisedRecord>,
-                annotator: &mut Option<Annotator>,
-                output: &mut VcfOutput,
-                summary: &mut RunSummary|
-     -> anyhow::Result<()> {
-        let records = count_and_filter(records, args.ref_mismatch, summary);
-        summary.alleles_written += match annotator {
-            Some(a) => write_in_order(a.annotate(records)?, output, annotated_line)?,
-            None => write_in_order(records, output, |r, buf, _| {
-                format_record(&header, &r.record, buf)
-            })?,
-        };
-        Ok(())
-    };
-
-    while let Some(chunk) = input.next_chunk(CHUNK_RECORDS)? {
-        let n = chunk.len() as u64;
-        for record in normalise_chunk(&normaliser, chunk, input.name())? {
-            window.push(record);
-        }
-        window.check().map_err(|e| located(input.name(), &e))?;
-        emit(
-            window.drain_ready(),
-            &mut annotator,
-            &mut output,
-            &mut summary,
-        )?;
-        progress.inc(n);
-    }
-    emit(window.finish(), &mut annotator, &mut output, &mut summary)?;
+    let mut written = 0;
+    stream_normalised(
+        args,
+        &mut input,
+        &normaliser,
+        &mut summary,
+        &progress,
+        |records| {
+            written += match annotator.as_mut() {
+                Some(a) => write_in_order(a.annotate(records)?, &mut output, annotated_line)?,
+                None => write_in_order(records, &mut output, |r, buf, _| {
+                    format_record(&header, &r.record, buf)
+                })?,
+            };
+            Ok(())
+        },
+    )?;
     if let Some(a) = annotator.as_mut() {
-        summary.alleles_written += write_in_order(a.finish()?, &mut output, annotated_line)?;
+        written += write_in_order(a.finish()?, &mut output, annotated_line)?;
     }
+    summary.alleles_written = written;
     output.commit()?;
     progress.finish_and_clear();
 
@@ -177,6 +163,77 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     summary.relaxed = input.relaxations();
     report(&summary, args)?;
     Ok(())
+}
+
+/// Batches of normalised records that may wait for the consumer.
+const QUEUED_BATCHES: usize = 2;
+
+/// Reads, validates, normalises and re-sorts the input on a thread of its
+/// own, so that this overlaps with what `consume` does with the batch
+/// before (annotating, formatting, writing). Batches arrive in input order,
+/// already counted into `summary` (and filtered by `--ref-mismatch
+/// exclude`). Memory stays bounded: the reader waits while
+/// [`QUEUED_BATCHES`] batches are queued.
+fn stream_normalised(
+    args: &Args,
+    input: &mut VcfInput,
+    normaliser: &Normaliser<'_>,
+    summary: &mut RunSummary,
+    progress: &indicatif::ProgressBar,
+    mut consume: impl FnMut(Vec<NormalisedRecord>) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    type Batch = anyhow::Result<(Vec<NormalisedRecord>, u64)>;
+    std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Batch>(QUEUED_BATCHES);
+        let reader = scope.spawn(move || {
+            let mut counts = RunSummary::default();
+            let mut window = SortWindow::new(args.site_window);
+            let mut read = || -> anyhow::Result<()> {
+                while let Some(chunk) = input.next_chunk(CHUNK_RECORDS)? {
+                    let n = chunk.len() as u64;
+                    for record in normalise_chunk(normaliser, chunk, input.name())? {
+                        window.push(record);
+                    }
+                    window.check().map_err(|e| located(input.name(), &e))?;
+                    let ready =
+                        count_and_filter(window.drain_ready(), args.ref_mismatch, &mut counts);
+                    if sender.send(Ok((ready, n))).is_err() {
+                        // The consumer failed and stopped listening.
+                        return Ok(());
+                    }
+                }
+                let rest = count_and_filter(window.finish(), args.ref_mismatch, &mut counts);
+                window.check().map_err(|e| located(input.name(), &e))?;
+                let _ = sender.send(Ok((rest, 0)));
+                Ok(())
+            };
+            if let Err(e) = read() {
+                let _ = sender.send(Err(e));
+            }
+            counts
+        });
+        let mut outcome = Ok(());
+        for batch in &receiver {
+            let result = batch.and_then(|(records, n)| {
+                consume(records)?;
+                progress.inc(n);
+                Ok(())
+            });
+            if result.is_err() {
+                outcome = result;
+                break;
+            }
+        }
+        // Unblocks the reader if it is waiting to send.
+        drop(receiver);
+        let counts = reader
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        for (key, n) in counts.counts {
+            *summary.counts.entry(key).or_default() += n;
+        }
+        outcome
+    })
 }
 
 /// `FILE:LINE: message` for a normalisation error.
@@ -247,30 +304,23 @@ fn normalise_only(args: &Args, reference: Option<&Reference>) -> anyhow::Result<
     normaliser.add_header_lines(&mut header);
     add_provenance(&mut header, &command_line());
     let mut output = VcfOutput::create(args.output.as_deref(), &header)?;
-    let mut window = SortWindow::new(args.site_window);
     let mut summary = RunSummary::default();
     let progress = variant_model::progress::record_progress("records", None);
-    let write = |records: Vec<NormalisedRecord>,
-                 output: &mut VcfOutput,
-                 summary: &mut RunSummary|
-     -> anyhow::Result<()> {
-        let records = count_and_filter(records, args.ref_mismatch, summary);
-        summary.alleles_written += write_in_order(records, output, |r, buf, _| {
-            format_record(&header, &r.record, buf)
-        })?;
-        Ok(())
-    };
-    while let Some(chunk) = input.next_chunk(CHUNK_RECORDS)? {
-        let n = chunk.len() as u64;
-        for record in normalise_chunk(&normaliser, chunk, input.name())? {
-            window.push(record);
-        }
-        window.check().map_err(|e| located(input.name(), &e))?;
-        write(window.drain_ready(), &mut output, &mut summary)?;
-        progress.inc(n);
-    }
-    write(window.finish(), &mut output, &mut summary)?;
-    window.check().map_err(|e| located(input.name(), &e))?;
+    let mut written = 0;
+    stream_normalised(
+        args,
+        &mut input,
+        &normaliser,
+        &mut summary,
+        &progress,
+        |records| {
+            written += write_in_order(records, &mut output, |r, buf, _| {
+                format_record(&header, &r.record, buf)
+            })?;
+            Ok(())
+        },
+    )?;
+    summary.alleles_written = written;
     output.commit()?;
     progress.finish_and_clear();
     summary.records_read = input.records_read();
