@@ -21,6 +21,15 @@ const CHUNK_RECORDS: usize = 20_000;
 /// Records formatted into one buffer by one parallel task.
 const FORMAT_BATCH: usize = 256;
 
+/// VCF lines formatted by one parallel task, and the first error.
+#[derive(Default)]
+struct Formatted {
+    bytes: Vec<u8>,
+    records: u64,
+    error: Option<std::io::Error>,
+    scratch: String,
+}
+
 /// Formats records as VCF lines in parallel, then writes them in order.
 /// Returns how many were written.
 fn write_in_order<T: Send>(
@@ -133,8 +142,28 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
 
     let mut summary = RunSummary::default();
     let progress = variant_model::progress::record_progress("records", None);
-    let annotated_line =
-        |r, buf: &mut Vec<u8>, scratch: &mut String| write_output_record(&header, r, buf, scratch);
+    // Annotated blocks are formatted on the worker thread that annotated
+    // them; only the bytes come back, in order.
+    let format_blocks = |acc: &mut Formatted, block: Vec<crate::record::AnnotatedRecord>| {
+        for record in block {
+            if acc.error.is_none() {
+                acc.error =
+                    write_output_record(&header, record, &mut acc.bytes, &mut acc.scratch).err();
+                acc.records += 1;
+            }
+        }
+    };
+    let write_formatted = |parts: Vec<Formatted>, output: &mut VcfOutput| -> anyhow::Result<u64> {
+        let mut n = 0;
+        for part in parts {
+            if let Some(e) = part.error {
+                anyhow::bail!("cannot format a record: {e}");
+            }
+            output.write_formatted(&part.bytes)?;
+            n += part.records;
+        }
+        Ok(n)
+    };
     let mut written = 0;
     stream_normalised(
         args,
@@ -144,7 +173,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         &progress,
         |records| {
             written += match annotator.as_mut() {
-                Some(a) => write_in_order(a.annotate(records)?, &mut output, annotated_line)?,
+                Some(a) => write_formatted(a.annotate_into(records, &format_blocks)?, &mut output)?,
                 None => write_in_order(records, &mut output, |r, buf, _| {
                     format_record(&header, &r.record, buf)
                 })?,
@@ -153,7 +182,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         },
     )?;
     if let Some(a) = annotator.as_mut() {
-        written += write_in_order(a.finish()?, &mut output, annotated_line)?;
+        written += write_formatted(a.finish_into(&format_blocks)?, &mut output)?;
     }
     summary.alleles_written = written;
     output.commit()?;

@@ -86,8 +86,10 @@ const SOFT_BLOCK_RECORDS: usize = 1_000;
 const MAX_BLOCK_RECORDS: usize = 10_000;
 const BLOCK_CUT_GAP: u64 = 1_000;
 
-/// Complete blocks gathered before they are annotated in parallel.
-const PARALLEL_BLOCKS: usize = 64;
+/// Records of complete blocks gathered before they are annotated in
+/// parallel, and the least one parallel task gets (whole blocks).
+const BATCH_RECORDS: usize = 8_192;
+const TASK_RECORDS: usize = 256;
 
 pub struct Annotator {
     model: Arc<GeneModel>,
@@ -95,6 +97,9 @@ pub struct Annotator {
     options: AnnotateOptions,
     /// Records of the block still open (may join the next records).
     open: Vec<NormalisedRecord>,
+    /// Complete blocks not annotated yet, and how many records they hold.
+    pending: Vec<Vec<NormalisedRecord>>,
+    pending_records: usize,
     /// Transcript sequences built once and reused by every later block that
     /// needs them (keyed by the transcript's address in the gene model).
     /// Transcripts that sorted input has moved past are dropped, so this
@@ -130,6 +135,8 @@ impl Annotator {
             sequences,
             options,
             open: Vec::new(),
+            pending: Vec::new(),
+            pending_records: 0,
             transcripts: HashMap::new(),
         }
     }
@@ -170,29 +177,57 @@ impl Annotator {
         &mut self,
         records: Vec<NormalisedRecord>,
     ) -> Result<Vec<AnnotatedRecord>, AnnotateError> {
-        let mut complete: Vec<Vec<NormalisedRecord>> = Vec::new();
+        let parts = self.annotate_into(records, &|out: &mut Vec<_>, block| out.extend(block))?;
+        Ok(parts.into_iter().flatten().collect())
+    }
+
+    pub fn finish(&mut self) -> Result<Vec<AnnotatedRecord>, AnnotateError> {
+        let parts = self.finish_into(&|out: &mut Vec<_>, block| out.extend(block))?;
+        Ok(parts.into_iter().flatten().collect())
+    }
+
+    /// Like [`Annotator::annotate`], but hands the annotated records of each
+    /// block, in order, to `sink` on the worker thread that annotated them
+    /// (e.g. to format them there): consecutive blocks go to the same
+    /// accumulator `R`, and the accumulators are returned in input order.
+    pub fn annotate_into<R, F>(
+        &mut self,
+        records: Vec<NormalisedRecord>,
+        sink: &F,
+    ) -> Result<Vec<R>, AnnotateError>
+    where
+        R: Default + Send,
+        F: Fn(&mut R, Vec<AnnotatedRecord>) + Sync,
+    {
         let mut out = Vec::new();
         for record in records {
             if let Some(last) = self.open.last()
                 && (!self.same_block(last, &record) || self.block_full(last, &record))
             {
-                complete.push(std::mem::take(&mut self.open));
-                if complete.len() >= PARALLEL_BLOCKS {
-                    out.extend(self.annotate_blocks(std::mem::take(&mut complete))?);
+                self.pending_records += self.open.len();
+                self.pending.push(std::mem::take(&mut self.open));
+                if self.pending_records >= BATCH_RECORDS {
+                    out.extend(self.annotate_pending(sink)?);
                 }
             }
             self.open.push(record);
         }
-        out.extend(self.annotate_blocks(complete)?);
+        out.extend(self.annotate_pending(sink)?);
         Ok(out)
     }
 
-    pub fn finish(&mut self) -> Result<Vec<AnnotatedRecord>, AnnotateError> {
+    /// Like [`Annotator::finish`], with a sink as [`Annotator::annotate_into`].
+    pub fn finish_into<R, F>(&mut self, sink: &F) -> Result<Vec<R>, AnnotateError>
+    where
+        R: Default + Send,
+        F: Fn(&mut R, Vec<AnnotatedRecord>) + Sync,
+    {
         let last = std::mem::take(&mut self.open);
-        if last.is_empty() {
-            return Ok(Vec::new());
+        if !last.is_empty() {
+            self.pending_records += last.len();
+            self.pending.push(last);
         }
-        self.annotate_blocks(vec![last])
+        self.annotate_pending(sink)
     }
 
     /// The open block is big enough to cut before `next`.
@@ -216,11 +251,18 @@ impl Annotator {
             .max(self.options.downstream_distance)
     }
 
-    fn annotate_blocks(
-        &mut self,
-        blocks: Vec<Vec<NormalisedRecord>>,
-    ) -> Result<Vec<AnnotatedRecord>, AnnotateError> {
-        let mut prepared = Vec::with_capacity(blocks.len());
+    /// Annotates the complete blocks gathered so far, in parallel: runs of
+    /// consecutive blocks with at least [`TASK_RECORDS`] records make one
+    /// task each.
+    fn annotate_pending<R, F>(&mut self, sink: &F) -> Result<Vec<R>, AnnotateError>
+    where
+        R: Default + Send,
+        F: Fn(&mut R, Vec<AnnotatedRecord>) + Sync,
+    {
+        let blocks = std::mem::take(&mut self.pending);
+        self.pending_records = 0;
+        let mut tasks: Vec<Vec<Block>> = Vec::new();
+        let mut task_records = 0;
         for records in blocks {
             let Some(first) = records.first() else {
                 continue;
@@ -230,18 +272,32 @@ impl Annotator {
                 .iter()
                 .map(|r| Variant::from_allele(&r.allele))
                 .collect();
-            prepared.push(Block {
-                records,
-                variants,
-                contig,
-            });
+            if tasks.is_empty() || task_records >= TASK_RECORDS {
+                tasks.push(Vec::new());
+                task_records = 0;
+            }
+            task_records += records.len();
+            tasks
+                .last_mut()
+                .expect("a task was just added")
+                .push(Block {
+                    records,
+                    variants,
+                    contig,
+                });
         }
-        self.build_transcripts(&prepared);
-        let done: Vec<Vec<AnnotatedRecord>> = prepared
+        self.build_transcripts(tasks.iter().flatten());
+        let this = &*self;
+        Ok(tasks
             .into_par_iter()
-            .map(|block| self.annotate_block(block))
-            .collect();
-        Ok(done.into_iter().flatten().collect())
+            .map(|task| {
+                let mut acc = R::default();
+                for block in task {
+                    sink(&mut acc, this.annotate_block(block));
+                }
+                acc
+            })
+            .collect())
     }
 
     /// Span of a block's alleles (`None` when none can be annotated).
@@ -263,9 +319,9 @@ impl Annotator {
     /// blocks that is not cached yet, after dropping the cached transcripts
     /// that end before the first of these blocks: input is sorted, so no
     /// later record needs them (and if one did, it would be rebuilt).
-    fn build_transcripts(&mut self, blocks: &[Block]) {
+    fn build_transcripts<'b>(&mut self, blocks: impl Iterator<Item = &'b Block> + Clone) {
         let flank = self.flank();
-        if let Some(first) = blocks.first()
+        if let Some(first) = blocks.clone().next()
             && let Some((lo, _)) = Self::span(&first.variants)
         {
             let same_contig = |ts: &TranscriptSeq| Arc::ptr_eq(&ts.contig, &first.contig);
