@@ -711,9 +711,10 @@ fn read_freebayes(
 
 /// The TCGA consensus VCFs of PCGR's examples (sigven/pcgr `examples/`):
 /// one sample column holding the tumour's `ADT` (REF,ALT depths) and
-/// `DPT` (depth) and the control's `ADC`/`DPC`; the record's INFO/TVAF
-/// equals `ADT[alt] / DPT`. Alt depth `ADT[alt]`, total depth `DPT` (else
-/// the sum of `ADT`), VAF alt / total. The control values are not read.
+/// `DPT` (depth) and the control's `ADC`/`DPC`. Alt depth `ADT[alt]`,
+/// total depth `DPT` (else the sum of `ADT`), VAF `ADT[alt] / sum(ADT)`,
+/// which is how those files' INFO/TVAF was computed (TDP equals DPT). The
+/// control values are not read.
 fn read_pcgr_tcga(
     sample: &SampleFields<'_>,
     allele: &AlleleIndex<'_>,
@@ -723,7 +724,7 @@ fn read_pcgr_tcga(
     Ok(AlleleCounts {
         alt_depth,
         total_depth,
-        vaf: fraction(alt_depth, total_depth),
+        vaf: fraction(alt_depth, ad_sum),
     })
 }
 
