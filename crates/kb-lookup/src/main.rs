@@ -74,10 +74,10 @@ enum Command {
         sample_type: SampleTypeArg,
         /// The tumour sample column (germline: the sample to report).
         /// Overrides ##tumor_sample and TUMOR/NORMAL sample names; needed
-        /// for a multi-sample VCF that says neither.
+        /// for a multi-sample VCF that says neither. Empty: not given.
         #[arg(long, value_name = "NAME")]
         tumour_sample: Option<String>,
-        /// The matched normal sample column (somatic only).
+        /// The matched normal sample column (somatic only). Empty: not given.
         #[arg(long, value_name = "NAME")]
         normal_sample: Option<String>,
         /// Keep records whose FILTER is not PASS or `.`. By default they
@@ -255,8 +255,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     SampleTypeArg::Somatic => SampleType::Somatic,
                     SampleTypeArg::Germline => SampleType::Germline,
                 },
-                tumour_sample,
-                normal_sample,
+                // Empty: not given (an empty sample sheet column).
+                tumour_sample: tumour_sample.filter(|s| !s.is_empty()),
+                normal_sample: normal_sample.filter(|s| !s.is_empty()),
                 keep_filtered,
             })?;
             let filtered: u64 = summary.filtered.values().sum();
