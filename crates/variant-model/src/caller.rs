@@ -423,16 +423,11 @@ impl<'a> SampleFields<'a> {
         Ok(values[index])
     }
 
-    /// A per-allele field (Number=R: REF then each ALT) for `allele`:
-    /// `(ALT value, sum over every allele)`; the sum is `None` when any
-    /// value is missing.
-    fn per_allele(
-        &self,
-        key: &str,
-        allele: &AlleleIndex<'_>,
-    ) -> Result<Option<(Option<u32>, Option<u32>)>, CallerError> {
+    /// A per-allele field (Number=R: REF then each ALT) for `allele`;
+    /// all `None` when the field is absent.
+    fn per_allele(&self, key: &str, allele: &AlleleIndex<'_>) -> Result<AlleleDepths, CallerError> {
         let Some(values) = self.numbers::<u32>(key)? else {
-            return Ok(None);
+            return Ok(AlleleDepths::default());
         };
         let index = if values.len() == allele.alt_count + 1 {
             allele.alt
@@ -446,7 +441,10 @@ impl<'a> SampleFields<'a> {
         let sum = values
             .iter()
             .try_fold(0u32, |sum, v| v.map(|v| sum.saturating_add(v)));
-        Ok(Some((values[index], sum)))
+        Ok(AlleleDepths {
+            alt: values[index],
+            sum,
+        })
     }
 
     fn count_error(
@@ -475,6 +473,14 @@ impl<'a> SampleFields<'a> {
             format!("{found} values, expected {expected}"),
         )
     }
+}
+
+/// The depths of a per-allele field at one ALT.
+#[derive(Debug, Clone, Copy, Default)]
+struct AlleleDepths {
+    alt: Option<u32>,
+    /// Sum over every allele of the field; `None` when any is missing.
+    sum: Option<u32>,
 }
 
 fn fraction(alt: Option<u32>, total: Option<u32>) -> Option<f64> {
@@ -512,7 +518,10 @@ fn read_ad_dp(
     sample: &SampleFields<'_>,
     allele: &AlleleIndex<'_>,
 ) -> Result<AlleleCounts, CallerError> {
-    let (alt_depth, ad_sum) = sample.per_allele("AD", allele)?.unwrap_or_default();
+    let AlleleDepths {
+        alt: alt_depth,
+        sum: ad_sum,
+    } = sample.per_allele("AD", allele)?;
     let total_depth = sample.number::<u32>("DP")?.or(ad_sum);
     Ok(AlleleCounts {
         alt_depth,
@@ -719,7 +728,10 @@ fn read_pcgr_tcga(
     sample: &SampleFields<'_>,
     allele: &AlleleIndex<'_>,
 ) -> Result<AlleleCounts, CallerError> {
-    let (alt_depth, ad_sum) = sample.per_allele("ADT", allele)?.unwrap_or_default();
+    let AlleleDepths {
+        alt: alt_depth,
+        sum: ad_sum,
+    } = sample.per_allele("ADT", allele)?;
     let total_depth = sample.number::<u32>("DPT")?.or(ad_sum);
     Ok(AlleleCounts {
         alt_depth,
@@ -1220,6 +1232,17 @@ chr17\t7674230\t.\tC\tA\t.\tPASS\tDP=60\tGT:GQ:DP:RD:AD:FREQ:DP4\t0/0:.:45:45:0:
         assert!(close(calls[0].vaf, 0.0));
         let roles = assign_roles(&meta, &samples, &RoleRequest::default()).unwrap();
         assert_eq!(roles.evidence, "sample named TUMOR, sample named NORMAL");
+        // AD and FREQ hold one value: in a record split from a
+        // multi-allelic one they belong to no ALT in particular.
+        let split = read(VARSCAN2, 0, 1, Some((2, 2))).unwrap();
+        assert_eq!(
+            split[1],
+            AlleleCounts {
+                alt_depth: None,
+                total_depth: Some(60),
+                vaf: None
+            }
+        );
         let err = read(VARSCAN2, 1, 1, None).unwrap_err().to_string();
         assert_eq!(err, "sample TUMOR: FORMAT/FREQ `high`: not a percentage");
     }
