@@ -672,7 +672,12 @@ impl CallContext<'_> {
                 let counts = self
                     .caller
                     .read_sample(&values, allele)
-                    .map_err(|e| format!("{e} ({} conventions)", self.caller))?;
+                    .map_err(|e| {
+                        format!(
+                            "{e} (read with the {} caller's conventions; --caller NAME chooses another)",
+                            self.caller
+                        )
+                    })?;
                 Ok(SampleCall {
                     sample: sample.clone(),
                     role: role.map(|r: Role| r.as_str().to_string()),
@@ -1205,7 +1210,7 @@ mod tests {
         let fields: Vec<&str> = bad.split('\t').collect();
         let err = context.read(&fields, &allele).unwrap_err();
         assert!(
-            err.contains("FORMAT/AD") && err.contains("generic conventions"),
+            err.contains("FORMAT/AD") && err.contains("generic caller's conventions"),
             "{err}"
         );
     }
