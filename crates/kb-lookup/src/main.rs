@@ -35,7 +35,10 @@ enum Command {
     /// per allele with its annotation and every knowledge-base match
     /// (`kb_matches`: source, record id, match level, transcript, evidence),
     /// then a `summary` line with counts. A genome-build mismatch between
-    /// the VCF header and the bundle is refused.
+    /// the VCF header and the bundle is refused. Each sample's depths and
+    /// VAF are read with the variant caller's own FORMAT conventions
+    /// (--caller), and records whose FILTER is not PASS or `.` are left out
+    /// and counted unless --keep-filtered.
     Annotate {
         /// Bundle directory or .tar.gz.
         #[arg(long)]
