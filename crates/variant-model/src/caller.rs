@@ -609,7 +609,9 @@ fn read_strelka2(
         }
         let alt_depth = tier1(alt_key)?;
         let vaf = match (alt_depth, tier1(ref_key)?) {
-            (Some(alt), Some(reference)) => fraction(Some(alt), Some(alt + reference)),
+            (Some(alt), Some(reference)) => {
+                fraction(Some(alt), Some(alt.saturating_add(reference)))
+            }
             _ => None,
         };
         return Ok(AlleleCounts {
@@ -621,7 +623,7 @@ fn read_strelka2(
     if sample.keys.contains(&"TIR") || sample.keys.contains(&"TAR") {
         let alt_depth = tier1("TIR")?;
         let total_depth = match (tier1("TAR")?, alt_depth) {
-            (Some(reference), Some(alt)) => Some(reference + alt),
+            (Some(reference), Some(alt)) => Some(reference.saturating_add(alt)),
             _ => None,
         };
         return Ok(AlleleCounts {
@@ -661,7 +663,7 @@ fn read_varscan2(
     }
     let alt_depth = sample.number::<u32>("AD")?;
     let total_depth = match (ref_depth, alt_depth) {
-        (Some(r), Some(a)) => Some(r + a),
+        (Some(r), Some(a)) => Some(r.saturating_add(a)),
         _ => dp,
     };
     let vaf = match sample.get("FREQ") {
