@@ -77,6 +77,7 @@ fn header(sample: &str, tumour: Disease) -> StreamHeader {
         }),
         tumour_type: Some(tumour),
         analysis_date: Some("2026-11-23".into()),
+        ..Default::default()
     }
 }
 

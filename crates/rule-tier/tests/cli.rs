@@ -67,6 +67,8 @@ fn stream_lines() -> Vec<StreamLine> {
     lines.push(StreamLine::Summary(StreamSummary {
         records_read: 4,
         alleles_written: 4,
+        // kb-lookup's PASS-only filter (records left out upstream).
+        filtered: [("filter:weak_evidence".to_string(), 2)].into(),
         ..Default::default()
     }));
     lines
@@ -198,6 +200,10 @@ fn classifies_a_somatic_stream_with_summary_and_explain() {
         panic!("summary last")
     };
     assert_eq!(s.records_read, 4, "upstream counts carried over");
+    assert_eq!(
+        s.filtered["filter:weak_evidence"], 2,
+        "upstream filters carried over"
+    );
     assert_eq!(s.alleles_written, 4);
     assert_eq!(s.counts["rule_tier.unclassified.filter:LowQual"], 1);
     let tiers = &s.classifications["amp_tier"];

@@ -8,6 +8,7 @@
 //! resulting [`record::VariantRecord`]s (JSON Lines, one per allele).
 
 pub mod allele;
+pub mod caller;
 pub mod classification;
 pub mod consequence;
 pub mod csq;

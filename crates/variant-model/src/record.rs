@@ -36,7 +36,15 @@ pub enum StreamLine {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct StreamHeader {
     pub schema_version: String,
+    /// The sample reported on: the tumour (somatic) or the germline sample.
     pub sample: Option<String>,
+    /// The matched normal sample of a somatic analysis, when the VCF has one.
+    #[serde(default)]
+    pub normal_sample: Option<String>,
+    /// The variant caller whose FORMAT conventions gave the depths and
+    /// allele fractions of `calls` (kb-lookup).
+    #[serde(default)]
+    pub caller: Option<CallerRef>,
     pub genome_build: Option<String>,
     /// One entry per tool, in the order they ran.
     pub provenance: Vec<ToolRun>,
@@ -47,6 +55,21 @@ pub struct StreamHeader {
     /// records one. Tools never fill it from the wall clock, so the same
     /// input gives the same output.
     pub analysis_date: Option<String>,
+}
+
+/// The variant caller of the input VCF and why it was chosen.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct CallerRef {
+    /// `mutect2`, `strelka2`, `varscan2`, `freebayes`, `deepvariant`,
+    /// `haplotypecaller`, `dragen`, `pcgr-tcga` or `generic`
+    /// (`variant_model::caller::Caller`).
+    pub name: String,
+    /// What identified it: a header line (`##source=strelka`), a FORMAT
+    /// definition, or `--caller` when the user chose it.
+    pub evidence: String,
+    /// How the sample roles were chosen (`--tumour-sample`,
+    /// `##tumor_sample`, `sample named TUMOR`, `single sample`...).
+    pub roles_from: Option<String>,
 }
 
 /// A tool that processed the stream, with its parameters.
