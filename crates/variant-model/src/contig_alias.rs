@@ -61,7 +61,10 @@ impl ContigAliases {
             let cells: Vec<&str> = line.split('\t').map(str::trim).collect();
             if table.styles.is_empty() {
                 if cells.iter().any(|c| c.is_empty()) {
-                    return Err(invalid(number, "empty column name in the header row".into()));
+                    return Err(invalid(
+                        number,
+                        "empty column name in the header row".into(),
+                    ));
                 }
                 table.styles = cells.iter().map(|c| c.to_string()).collect();
                 continue;
@@ -188,10 +191,7 @@ pub struct ContigMap {
 impl ContigMap {
     /// `targets`: the names the target uses. Without an alias table only
     /// exact names match.
-    pub fn new(
-        targets: impl IntoIterator<Item = String>,
-        aliases: Option<ContigAliases>,
-    ) -> Self {
+    pub fn new(targets: impl IntoIterator<Item = String>, aliases: Option<ContigAliases>) -> Self {
         let targets: std::collections::HashSet<String> = targets.into_iter().collect();
         let mut renames = HashMap::new();
         if let Some(table) = &aliases {
@@ -243,7 +243,10 @@ mod tests {
             let table = ContigAliases::builtin(build).unwrap();
             assert_eq!(table.styles(), ["ucsc", "ensembl", "refseq", "genbank"]);
             assert_eq!(table.len(), 25, "{build}: 1-22, X, Y, MT");
-            assert_eq!(table.names_of("7"), ["7", "chr7", refseq7, &table.names_of("7")[3]]);
+            assert_eq!(
+                table.names_of("7"),
+                ["7", "chr7", refseq7, &table.names_of("7")[3]]
+            );
             assert_eq!(table.key(refseq7), Some("chr7"));
             assert_eq!(table.key("X"), table.key(genbank_x));
             assert_eq!(table.key("NC_012920.1"), table.key("MT"));
@@ -280,7 +283,9 @@ mod tests {
         let e = ContigAliases::parse(dup, "t.tsv").unwrap_err().to_string();
         assert!(e.starts_with("t.tsv:3:") && e.contains("`1`"), "{e}");
         let short = "a\tb\nchr1\n";
-        let e = ContigAliases::parse(short, "t.tsv").unwrap_err().to_string();
+        let e = ContigAliases::parse(short, "t.tsv")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("t.tsv:2: 1 columns"), "{e}");
         assert!(ContigAliases::parse("# only a comment\n", "t").is_err());
         let ok = ContigAliases::parse("# c\nx\ty\r\nchr1\t.\n", "t").unwrap();
