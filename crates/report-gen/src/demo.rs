@@ -298,6 +298,7 @@ pub fn demo_stream() -> Vec<StreamLine> {
             ],
         )),
         acmg: None,
+        likely_germline: None,
         trace: vec![
             firing(
                 "AMP-I-A-same-tumour",
@@ -352,6 +353,7 @@ pub fn demo_stream() -> Vec<StreamLine> {
             ],
         )),
         acmg: None,
+        likely_germline: None,
         trace: vec![firing(
             "AMP-II-C-other-tumour",
             AMP_CITATION,
@@ -397,6 +399,7 @@ pub fn demo_stream() -> Vec<StreamLine> {
             ],
         )),
         acmg: None,
+        likely_germline: None,
         trace: vec![firing(
             "AMP-II-D-prognostic",
             AMP_CITATION,
@@ -444,6 +447,7 @@ pub fn demo_stream() -> Vec<StreamLine> {
             ],
         )),
         acmg: None,
+        likely_germline: None,
         trace: vec![firing(
             "AMP-II-C-other-tumour",
             AMP_CITATION,
@@ -471,6 +475,7 @@ pub fn demo_stream() -> Vec<StreamLine> {
             &[("OVS1", Some("moderate"), Some(4))],
         )),
         acmg: None,
+        likely_germline: None,
         trace: vec![firing(
             "AMP-III-no-evidence",
             AMP_CITATION,
@@ -498,6 +503,7 @@ pub fn demo_stream() -> Vec<StreamLine> {
             &[("SBP1", Some("supporting"), Some(-1))],
         )),
         acmg: None,
+        likely_germline: None,
         trace: vec![firing(
             "AMP-IV-silent",
             AMP_CITATION,
@@ -552,6 +558,7 @@ pub fn demo_stream() -> Vec<StreamLine> {
             None,
             &[("BA1", Some("stand-alone"), None)],
         )),
+        likely_germline: None,
         trace: vec![firing(
             "AMP-IV-common",
             AMP_CITATION,
@@ -569,6 +576,7 @@ pub fn demo_stream() -> Vec<StreamLine> {
         filtered: BTreeMap::from([("unknown_contig".to_string(), 1)]),
         counts: BTreeMap::from([("ref_mismatch".to_string(), 0)]),
         unmatched_contigs: BTreeMap::from([("chrUn_KI270742v1".to_string(), 1)]),
+        germline_screen: None,
         classifications: BTreeMap::from([
             (
                 "amp_tier".to_string(),
@@ -730,6 +738,7 @@ pub fn synthetic_stream(n: usize) -> Vec<StreamLine> {
                     &[("OM4", Some("moderate"), Some(2))],
                 )),
                 acmg: None,
+                likely_germline: None,
                 trace: (0..fired)
                     .map(|k| {
                         firing(
