@@ -24,7 +24,7 @@ pub struct Args {
 
     /// Directory of the rules files (common.toml, genes.toml,
     /// amp_asco_cap_2017.toml, clingen_cgc_vicc_2022.toml, acmg_amp_2015.toml,
-    /// tmb.toml).
+    /// tmb.toml, tumour_only.toml).
     #[arg(long, default_value = "conf/rules")]
     pub rules: PathBuf,
 

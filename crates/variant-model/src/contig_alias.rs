@@ -139,6 +139,14 @@ impl ContigAliases {
         Some(Self::parse(text, &format!("built-in {build} contig aliases")).expect("valid"))
     }
 
+    /// The name of `name`'s contig in naming style `style` (a column name
+    /// such as `ensembl`), if the table knows both.
+    pub fn name_in_style(&self, name: &str, style: &str) -> Option<&str> {
+        let column = self.styles.iter().position(|s| s == style)?;
+        let &row = self.by_name.get(name)?;
+        self.rows[row][column].as_deref()
+    }
+
     /// Naming styles (column names).
     pub fn styles(&self) -> &[String] {
         &self.styles
@@ -257,6 +265,9 @@ mod tests {
         let b38 = ContigAliases::builtin("hg38").unwrap();
         assert_eq!(b38.key("chrM"), b38.key("MT"));
         assert_eq!(b38.key("NC_000024.10"), Some("chrY"));
+        assert_eq!(b38.name_in_style("chrM", "refseq"), Some("NC_012920.1"));
+        assert_eq!(b38.name_in_style("CM000663.2", "ensembl"), Some("1"));
+        assert_eq!(b38.name_in_style("chr1", "nonsense"), None);
         assert!(ContigAliases::builtin("synthetic-1").is_none());
     }
 
