@@ -152,7 +152,11 @@ pub fn run(args: &Args) -> Result<()> {
                 if record.classification.is_some() {
                     reclassified += 1;
                 }
-                record.classification = (facts.passed_filters || args.classify_filtered)
+                // A variant on a contig the reference lacks carries no
+                // annotation: no tier rather than an uninformed Tier III.
+                let unknown_contig = record.flags.iter().any(|f| f == "unknown_contig");
+                record.classification = ((facts.passed_filters || args.classify_filtered)
+                    && !unknown_contig)
                     .then(|| classifier.classify(&record));
                 summary.observe(&record, &facts, record.classification.as_ref());
                 if let Some(sink) = &mut explain_sink {

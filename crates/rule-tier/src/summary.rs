@@ -142,6 +142,12 @@ impl SummaryBuilder {
                 }
             }
             None => {
+                if record.flags.iter().any(|f| f == "unknown_contig") {
+                    *self
+                        .unclassified
+                        .entry("rule_tier.unclassified.unknown_contig".into())
+                        .or_default() += 1;
+                }
                 for filter in record.filters.iter().filter(|f| *f != "PASS" && *f != ".") {
                     *self
                         .unclassified

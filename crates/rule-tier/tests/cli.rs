@@ -308,6 +308,33 @@ fn tmb_filters_are_parameters() {
 }
 
 #[test]
+fn variants_on_unknown_contigs_stay_unclassified_and_are_counted() {
+    let mut lines = stream_lines();
+    let StreamLine::Variant(synonymous) = &mut lines[3] else {
+        panic!()
+    };
+    synonymous.allele.chrom = "chrUn_x".into();
+    synonymous.consequences.clear();
+    synonymous.flags.push("unknown_contig".into());
+    if let StreamLine::Summary(s) = lines.last_mut().unwrap() {
+        s.unmatched_contigs.insert("chrUn_x".into(), 1);
+    }
+    let args = ["--sample-type", "somatic", "--tumour-type", "MEL"];
+    let output = rule_tier(&args, Some(&to_jsonl(&lines)));
+    assert!(output.status.success());
+    let out = parse_output(&String::from_utf8(output.stdout).unwrap());
+    let StreamLine::Variant(v) = &out[3] else {
+        panic!()
+    };
+    assert!(v.classification.is_none(), "no tier without annotation");
+    let StreamLine::Summary(s) = out.last().unwrap() else {
+        panic!()
+    };
+    assert_eq!(s.counts["rule_tier.unclassified.unknown_contig"], 1);
+    assert_eq!(s.unmatched_contigs["chrUn_x"], 1, "carried through");
+}
+
+#[test]
 fn filtered_calls_can_be_classified_on_request_and_stay_out_of_tmb() {
     let text = to_jsonl(&stream_lines());
     let args = [
