@@ -146,8 +146,10 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         a.set_sample_count(input.header().sample_names().len());
     }
     let mut header = input.header().clone();
-    let mut summary = RunSummary::default();
-    summary.renamed_contigs = renamed(rename_header_contigs(&mut header, &contig_map));
+    let mut summary = RunSummary {
+        renamed_contigs: renamed(rename_header_contigs(&mut header, &contig_map)),
+        ..Default::default()
+    };
     normaliser.add_header_lines(&mut header);
     if let Some(a) = &annotator {
         a.add_header_lines(&mut header);
