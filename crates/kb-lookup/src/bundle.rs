@@ -113,6 +113,9 @@ impl Bundle {
         for source in &mut exact {
             source.table.set_contig_aliases(contig_aliases.clone());
         }
+        for source in &mut curated {
+            source.set_contig_aliases(contig_aliases.clone());
+        }
         Ok(Self {
             contig_aliases,
             root,
