@@ -169,6 +169,7 @@ pub fn run(options: &AnnotateOptions) -> crate::Result<StreamSummary> {
         &header.meta,
         &bundle_build,
         bundle.reference_lengths.as_ref(),
+        bundle.contig_aliases.as_ref(),
     );
     let mut summary = StreamSummary::default();
     match &evidence.build {
@@ -311,7 +312,14 @@ pub fn run(options: &AnnotateOptions) -> crate::Result<StreamSummary> {
         .map(|s| s.name.clone())
         .chain(bundle.curated.iter().map(|s| s.name.clone()))
         .collect();
+    let bundle_contigs = bundle.reference_lengths.as_ref().map(|lengths| {
+        variant_model::contig_alias::ContigMap::new(
+            lengths.keys().cloned(),
+            bundle.contig_aliases.clone(),
+        )
+    });
     let context = LineContext {
+        bundle_contigs: bundle_contigs.as_ref(),
         curated: &bundle.curated,
         exact_sources: &exact_sources,
         source_names: &source_names,
@@ -444,8 +452,10 @@ pub fn run(options: &AnnotateOptions) -> crate::Result<StreamSummary> {
         match_counts,
         filtered,
         without_vaf,
+        unmatched_contigs,
         ..
     } = totals;
+    summary.unmatched_contigs = unmatched_contigs;
     for (name, n) in filtered {
         summary.filtered.insert(format!("filter:{name}"), n);
     }
@@ -789,6 +799,8 @@ struct Totals {
     filtered: BTreeMap<String, u64>,
     /// Alleles written whose tumour (germline) sample has no VAF.
     without_vaf: u64,
+    /// Records per contig absent from the reference.
+    unmatched_contigs: BTreeMap<String, u64>,
 }
 
 impl Totals {
@@ -803,11 +815,17 @@ impl Totals {
         for &key in &output.matches {
             *self.match_counts.entry(key).or_default() += 1;
         }
+        if let Some(contig) = &output.unknown_contig {
+            *self.unmatched_contigs.entry(contig.clone()).or_default() += 1;
+        }
     }
 }
 
 /// What matching and formatting one input line needs (shared by threads).
 struct LineContext<'a> {
+    /// The bundle reference's contigs with the bundle's aliases (`None`
+    /// without a reference).
+    bundle_contigs: Option<&'a variant_model::contig_alias::ContigMap>,
     curated: &'a [crate::curated::CuratedSource],
     exact_sources: &'a [ExactSourceInfo],
     /// Names of the exact then curated sources: matches are counted by
@@ -833,15 +851,34 @@ struct LineOutput {
     filtered_alleles: u64,
     /// Alleles whose tumour (germline) sample has no VAF.
     without_vaf: u64,
+    /// The line's contig, when it is not in the bundle reference (or
+    /// vcf-annotate flagged it `UNKNOWN_CONTIG`).
+    unknown_contig: Option<String>,
 }
 
 impl LineContext<'_> {
+    /// The contig of a VCF line when the reference lacks it: vcf-annotate
+    /// flagged it (`INFO/UNKNOWN_CONTIG`), or the bundle has a reference
+    /// that does not name it under any alias.
+    fn unknown_contig<'t>(&self, text: &'t str) -> Option<&'t str> {
+        let mut fields = text.split('\t');
+        let chrom = fields.next()?;
+        let info = fields.nth(6).unwrap_or("");
+        let flagged = crate::sources::info_value(info, "UNKNOWN_CONTIG").is_some();
+        let absent = self.bundle_contigs.is_some_and(|map| {
+            map.resolve(chrom).is_none()
+                && crate::contig::aliases(chrom).all(|name| map.resolve(&name).is_none())
+        });
+        (flagged || absent).then_some(chrom)
+    }
+
     fn annotate_line(
         &self,
         text: &str,
         alleles: Vec<VariantRecord>,
         hits: Vec<Vec<crate::matcher::ExactHit>>,
     ) -> Result<LineOutput, String> {
+        let unknown_contig = self.unknown_contig(text);
         let mut output = LineOutput {
             jsonl: Vec::new(),
             vcf: Vec::new(),
@@ -851,6 +888,7 @@ impl LineContext<'_> {
             filtered: Vec::new(),
             filtered_alleles: 0,
             without_vaf: 0,
+            unknown_contig: unknown_contig.map(str::to_string),
         };
         if !self.keep_filtered
             && let Some(names) = failed_filters(text)
@@ -873,6 +911,9 @@ impl LineContext<'_> {
             .count() as u64;
         let mut all_matches: Vec<Vec<KbMatch>> = Vec::with_capacity(alleles.len());
         for (mut record, hits) in alleles.into_iter().zip(hits) {
+            if unknown_contig.is_some() {
+                record.flags.push("unknown_contig".into());
+            }
             let mut matches =
                 crate::matcher::exact_matches(self.exact_sources, &record.allele, &hits);
             matches.extend(crate::matcher::match_curated(

@@ -299,6 +299,7 @@ pub fn demo_stream() -> Vec<StreamLine> {
             ],
         )),
         acmg: None,
+        likely_germline: None,
         trace: vec![
             firing(
                 "AMP-I-A-same-tumour",
@@ -353,6 +354,7 @@ pub fn demo_stream() -> Vec<StreamLine> {
             ],
         )),
         acmg: None,
+        likely_germline: None,
         trace: vec![firing(
             "AMP-II-C-other-tumour",
             AMP_CITATION,
@@ -398,6 +400,7 @@ pub fn demo_stream() -> Vec<StreamLine> {
             ],
         )),
         acmg: None,
+        likely_germline: None,
         trace: vec![firing(
             "AMP-II-D-prognostic",
             AMP_CITATION,
@@ -445,6 +448,7 @@ pub fn demo_stream() -> Vec<StreamLine> {
             ],
         )),
         acmg: None,
+        likely_germline: None,
         trace: vec![firing(
             "AMP-II-C-other-tumour",
             AMP_CITATION,
@@ -472,6 +476,7 @@ pub fn demo_stream() -> Vec<StreamLine> {
             &[("OVS1", Some("moderate"), Some(4))],
         )),
         acmg: None,
+        likely_germline: None,
         trace: vec![firing(
             "AMP-III-no-evidence",
             AMP_CITATION,
@@ -499,6 +504,7 @@ pub fn demo_stream() -> Vec<StreamLine> {
             &[("SBP1", Some("supporting"), Some(-1))],
         )),
         acmg: None,
+        likely_germline: None,
         trace: vec![firing(
             "AMP-IV-silent",
             AMP_CITATION,
@@ -553,6 +559,7 @@ pub fn demo_stream() -> Vec<StreamLine> {
             None,
             &[("BA1", Some("stand-alone"), None)],
         )),
+        likely_germline: None,
         trace: vec![firing(
             "AMP-IV-common",
             AMP_CITATION,
@@ -570,6 +577,7 @@ pub fn demo_stream() -> Vec<StreamLine> {
         filtered: BTreeMap::from([("unknown_contig".to_string(), 1)]),
         counts: BTreeMap::from([("ref_mismatch".to_string(), 0)]),
         unmatched_contigs: BTreeMap::from([("chrUn_KI270742v1".to_string(), 1)]),
+        germline_screen: None,
         classifications: BTreeMap::from([
             (
                 "amp_tier".to_string(),
@@ -731,6 +739,7 @@ pub fn synthetic_stream(n: usize) -> Vec<StreamLine> {
                     &[("OM4", Some("moderate"), Some(2))],
                 )),
                 acmg: None,
+                likely_germline: None,
                 trace: (0..fired)
                     .map(|k| {
                         firing(

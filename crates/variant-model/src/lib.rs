@@ -11,6 +11,7 @@ pub mod allele;
 pub mod caller;
 pub mod classification;
 pub mod consequence;
+pub mod contig_alias;
 pub mod csq;
 pub mod evidence;
 pub mod hgvs;

@@ -173,6 +173,36 @@ pub struct StreamSummary {
     /// Tumour mutational burden of a somatic sample (rule-tier).
     #[serde(default)]
     pub tmb: Option<TmbSummary>,
+    /// Likely germline screen of a somatic sample (rule-tier): present for
+    /// somatic samples, says whether they were analysed tumour-only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub germline_screen: Option<GermlineScreen>,
+}
+
+/// How the variants of a somatic sample were screened for germline origin.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
+pub struct GermlineScreen {
+    /// Classified variants without a call of role `normal`: screened as
+    /// tumour-only.
+    pub tumour_only_variants: u64,
+    /// Classified variants with a matched-normal call (not screened).
+    pub tumour_normal_variants: u64,
+    /// Tumour-only variants flagged likely germline.
+    pub likely_germline: u64,
+    /// Flagged variants by criterion that fired (one variant may count
+    /// under several).
+    pub criteria: BTreeMap<String, u64>,
+    /// Rules file and version of the criteria (`tumour_only.toml@1.0.0`).
+    pub rules: String,
+}
+
+impl GermlineScreen {
+    /// True when the sample was analysed without a matched normal: some
+    /// variant was screened and none had a normal call.
+    pub fn is_tumour_only(&self) -> bool {
+        self.tumour_only_variants > 0 && self.tumour_normal_variants == 0
+    }
 }
 
 /// Tumour mutational burden: somatic coding non-synonymous variants per Mb
