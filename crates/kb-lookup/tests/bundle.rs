@@ -987,7 +987,11 @@ fn raw_tar_gz(entries: &[(&str, &[u8])]) -> Vec<u8> {
 
 fn unpack(archive: &Path, out: &Path, force: bool) -> std::process::Output {
     let mut command = cli();
-    command.args(["bundle", "unpack"]).arg(archive).arg("--out").arg(out);
+    command
+        .args(["bundle", "unpack"])
+        .arg(archive)
+        .arg("--out")
+        .arg(out);
     if force {
         command.arg("--force");
     }
@@ -1002,7 +1006,11 @@ fn unpack_extracts_verifies_and_refuses_non_empty_output() {
 
     let out = dir.path().join("deep/unpacked");
     let done = unpack(&archive, &out, false);
-    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
     assert!(String::from_utf8_lossy(&done.stdout).contains("verified"));
     let (files, odd) = kb_lookup::archive::list_files(&out).unwrap();
     assert!(odd.is_empty());
@@ -1015,17 +1023,27 @@ fn unpack_extracts_verifies_and_refuses_non_empty_output() {
         );
     }
     // No staging directory is left beside the output.
-    assert_eq!(std::fs::read_dir(dir.path().join("deep")).unwrap().count(), 1);
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("deep")).unwrap().count(),
+        1
+    );
 
     // An existing non-empty directory is kept unless --force.
     std::fs::write(out.join("stray.txt"), "x").unwrap();
     let refused = unpack(&archive, &out, false);
     assert_eq!(refused.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&refused.stderr);
-    assert!(stderr.contains("not empty") && stderr.contains("--force"), "{stderr}");
+    assert!(
+        stderr.contains("not empty") && stderr.contains("--force"),
+        "{stderr}"
+    );
     assert!(out.join("stray.txt").exists());
     let forced = unpack(&archive, &out, true);
-    assert!(forced.status.success(), "{}", String::from_utf8_lossy(&forced.stderr));
+    assert!(
+        forced.status.success(),
+        "{}",
+        String::from_utf8_lossy(&forced.stderr)
+    );
     assert!(!out.join("stray.txt").exists());
     assert!(out.join("manifest.json").is_file());
 
@@ -1054,12 +1072,18 @@ fn unpack_refuses_tampered_and_hostile_archives_writing_nothing() {
     let result = unpack(&tampered, &out, false);
     assert_eq!(result.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&result.stderr);
-    assert!(stderr.contains("TAMPERED curated/civic.jsonl.gz"), "{stderr}");
+    assert!(
+        stderr.contains("TAMPERED curated/civic.jsonl.gz"),
+        "{stderr}"
+    );
     assert!(!out.exists(), "a tampered bundle was installed");
 
     // Path traversal, absolute paths: refused before anything is written.
     let manifest = std::fs::read(bundle.join("manifest.json")).unwrap();
-    for (name, hostile) in [("dotdot", "../evil.txt"), ("absolute", "/tmp/kb-unpack-evil.txt")] {
+    for (name, hostile) in [
+        ("dotdot", "../evil.txt"),
+        ("absolute", "/tmp/kb-unpack-evil.txt"),
+    ] {
         let archive = dir.path().join(format!("{name}.tar.gz"));
         std::fs::write(
             &archive,
@@ -1096,7 +1120,11 @@ fn unpack_puts_a_wrapped_bundle_at_the_top_of_the_output() {
     kb_lookup::archive::pack(&wrapper, &archive).unwrap();
     let out = dir.path().join("out");
     let result = unpack(&archive, &out, false);
-    assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
     assert!(out.join("manifest.json").is_file());
     let verified = cli().args(["bundle", "verify"]).arg(&out).output().unwrap();
     assert!(verified.status.success());

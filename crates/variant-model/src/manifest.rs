@@ -560,12 +560,18 @@ mod tests {
             .annotation_files(dir.path())
             .unwrap_err()
             .to_string();
-        assert!(err.contains("no reference FASTA") && err.contains("`reference`"), "{err}");
+        assert!(
+            err.contains("no reference FASTA") && err.contains("`reference`"),
+            "{err}"
+        );
         let err = manifest(vec![reference()])
             .annotation_files(dir.path())
             .unwrap_err()
             .to_string();
-        assert!(err.contains("no gene model") && err.contains("`gene_model`"), "{err}");
+        assert!(
+            err.contains("no gene model") && err.contains("`gene_model`"),
+            "{err}"
+        );
 
         std::fs::remove_file(dir.path().join("reference/g.fa.fai")).unwrap();
         let err = manifest(vec![reference(), gene_model()])
