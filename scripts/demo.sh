@@ -82,7 +82,14 @@ while IFS= read -r line || [ -n "$line" ]; do
   "$BIN/vcf-annotate" --bundle "$BUNDLE" \
     --summary "$dir/annotation/$sample.vcf-annotate.json" \
     --output "$dir/annotation/$sample.annotated.vcf.gz" "$vcf"
-  "$BIN/kb-lookup" annotate --bundle "$BUNDLE" \
+  # Tumour/normal sample columns, when the sheet has them (kb-lookup picks
+  # the columns itself otherwise: ##tumor_sample, TUMOR/NORMAL).
+  kb_options=()
+  tumour_sample=$(field "$line" tumour_sample)
+  normal_sample=$(field "$line" normal_sample)
+  [ -n "$tumour_sample" ] && kb_options+=(--tumour-sample "$tumour_sample")
+  [ -n "$normal_sample" ] && kb_options+=(--normal-sample "$normal_sample")
+  "$BIN/kb-lookup" annotate --bundle "$BUNDLE" "${kb_options[@]}" \
     --output "$dir/kb/$sample.kb.jsonl" "$dir/annotation/$sample.annotated.vcf.gz"
   tier_options=(--sample-type "$sample_type")
   [ -n "$tumour_type" ] && tier_options+=(--tumour-type "$tumour_type")
