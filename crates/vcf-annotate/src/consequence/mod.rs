@@ -609,7 +609,7 @@ pub fn write_output_record(
 /// every non-ASCII byte become `%XX`.
 fn push_info_string(out: &mut Vec<u8>, value: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let special = |b: u8| b < 0x20 || b >= 0x7f || matches!(b, b';' | b'=' | b'%' | b',');
+    let special = |b: u8| !(0x20..0x7f).contains(&b) || matches!(b, b';' | b'=' | b'%' | b',');
     let bytes = value.as_bytes();
     if !bytes.iter().any(|&b| special(b)) {
         out.extend_from_slice(bytes);
