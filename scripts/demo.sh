@@ -34,7 +34,8 @@ date_option=()
 
 echo "demo: building the tools (cargo build --release)"
 cargo build --release -q --workspace --bins
-BIN=$PWD/target/release
+BIN=${CARGO_TARGET_DIR:-target}/release
+BIN=$(cd "$BIN" && pwd)
 
 mkdir -p "$OUTDIR"
 OUTDIR=$(cd "$OUTDIR" && pwd)
