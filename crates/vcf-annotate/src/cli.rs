@@ -26,13 +26,19 @@ pub struct Args {
     pub output: Option<PathBuf>,
 
     /// Reference FASTA with `.fai` (and `.gzi` if bgzip-compressed).
-    /// Required unless `--validate-only`.
-    #[arg(short = 'f', long, required_unless_present_any = ["validate_only", "split_only"])]
+    /// Required unless `--bundle`, `--validate-only` or `--split-only`.
+    #[arg(short = 'f', long, required_unless_present_any = ["bundle", "validate_only", "split_only"])]
     pub fasta: Option<PathBuf>,
 
     /// Gene model: GFF3 (Ensembl, GENCODE, RefSeq) or GTF, plain or gzipped.
-    #[arg(short = 'g', long, required_unless_present_any = ["normalise_only", "validate_only", "split_only"])]
+    #[arg(short = 'g', long, required_unless_present_any = ["bundle", "normalise_only", "validate_only", "split_only"])]
     pub gff: Option<PathBuf>,
+
+    /// kb-lookup bundle directory: take the reference FASTA and the gene
+    /// model it pins (its manifest.json's `reference` and `gene_model`
+    /// sources) instead of `-f`/`-g`.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["fasta", "gff", "validate_only", "split_only"])]
+    pub bundle: Option<PathBuf>,
 
     /// Only split and normalise (like `bcftools norm -m- -f`), no consequences.
     #[arg(long)]
@@ -58,7 +64,7 @@ pub struct Args {
     /// style, as `assets/contig_aliases/GRCh38.tsv`): input contig names
     /// (`7`, `chr7`, `NC_000007.14`) are mapped to the reference FASTA's
     /// names before normalisation; the output and its `##contig` lines use
-    /// the reference's names.
+    /// the reference's names. Default with `--bundle`: the bundle's table.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["validate_only", "split_only"])]
     pub contig_aliases: Option<PathBuf>,
 

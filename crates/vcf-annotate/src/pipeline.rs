@@ -89,15 +89,12 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     if args.split_only {
         return normalise_only(args, None);
     }
-    let fasta = args
-        .fasta
-        .as_deref()
-        .context("a reference FASTA (-f) is required")?;
-    let reference = Arc::new(Reference::open(fasta)?);
-    if args.normalise_only || args.gff.is_none() {
+    let (fasta, gff) = reference_and_gene_model(args)?;
+    let reference = Arc::new(Reference::open(&fasta)?);
+    if args.normalise_only || gff.is_none() {
         return normalise_only(args, Some(&reference));
     }
-    let annotator = match (&args.gff, args.normalise_only) {
+    let annotator = match (&gff, args.normalise_only) {
         (Some(gff), false) => {
             // --lenient also lets the gene model infer missing CDS phases.
             let model = GeneModel::from_path_with(
@@ -130,7 +127,8 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
             ..Default::default()
         },
     )?;
-    let contig_map = reference_contig_map(&reference, args.contig_aliases.as_deref())?;
+    let aliases = contig_aliases(args)?;
+    let contig_map = reference_contig_map(&reference, aliases.as_deref())?;
     let normaliser = Normaliser::new(
         input.header(),
         &reference,
@@ -358,8 +356,9 @@ fn normalise_only(args: &Args, reference: Option<&Reference>) -> anyhow::Result<
             ..Default::default()
         },
     )?;
+    let aliases = contig_aliases(args)?;
     let contig_map = reference
-        .map(|r| reference_contig_map(r, args.contig_aliases.as_deref()))
+        .map(|r| reference_contig_map(r, aliases.as_deref()))
         .transpose()?;
     let options = NormaliseOptions {
         ref_mismatch: args.ref_mismatch,
@@ -426,6 +425,36 @@ fn validate_only(args: &Args) -> anyhow::Result<()> {
         input.records_read()
     );
     Ok(())
+}
+
+/// The reference FASTA and gene model to use: `-f`/`-g`, or those pinned
+/// by the `--bundle` manifest (clap keeps the two ways apart).
+fn reference_and_gene_model(
+    args: &Args,
+) -> anyhow::Result<(std::path::PathBuf, Option<std::path::PathBuf>)> {
+    if let Some(dir) = &args.bundle {
+        let manifest = variant_model::manifest::Manifest::read(dir)?;
+        let files = manifest.annotation_files(dir)?;
+        return Ok((files.reference_fasta, Some(files.gene_model)));
+    }
+    let fasta = args
+        .fasta
+        .clone()
+        .context("a reference FASTA (-f) or a bundle (--bundle) is required")?;
+    Ok((fasta, args.gff.clone()))
+}
+
+/// The contig alias table: `--contig-aliases`, else the one the `--bundle`
+/// manifest lists (bundles built before alias tables have none).
+fn contig_aliases(args: &Args) -> anyhow::Result<Option<std::path::PathBuf>> {
+    if let Some(path) = &args.contig_aliases {
+        return Ok(Some(path.clone()));
+    }
+    let Some(dir) = &args.bundle else {
+        return Ok(None);
+    };
+    let manifest = variant_model::manifest::Manifest::read(dir)?;
+    Ok(manifest.contig_aliases_path(dir))
 }
 
 fn report(summary: &RunSummary, args: &Args) -> anyhow::Result<()> {
