@@ -525,6 +525,7 @@ mod tests {
                 reference: None,
             },
             sources,
+            contig_aliases: None,
         }
     }
 
