@@ -135,6 +135,13 @@ impl Bundle {
             genome_build: self.manifest.genome_build.clone(),
             manifest_sha256: self.manifest_sha256.clone(),
             redistributable: self.manifest.redistributable,
+            synthetic_sources: self
+                .manifest
+                .sources
+                .iter()
+                .filter(|s| s.synthetic)
+                .map(|s| s.name.clone())
+                .collect(),
         }
     }
 }

@@ -11,7 +11,7 @@ use variant_model::protein::one_letter;
 use variant_model::record::{SampleCall, TmbSummary, ToolRun, VariantRecord};
 
 use crate::date::ReportDate;
-use crate::links::record_link;
+use crate::links::Linker;
 use crate::model::*;
 use crate::stream::InputStream;
 use crate::{DISCLAIMER, TOOL_NAME, TOOL_VERSION};
@@ -60,10 +60,11 @@ pub fn build_report(input: InputStream, options: &ReportOptions) -> SampleReport
         .and_then(|s| s.known.germline_screen.clone());
     let variant_count = input.variants.len() as u64;
     let header = input.header;
+    let linker = crate::links::Linker::for_bundle(header.bundle.as_ref());
 
     let mut by_tier: BTreeMap<TierKey, Vec<ReportVariant>> = BTreeMap::new();
     for (index, record) in input.variants.into_iter().enumerate() {
-        let variant = report_variant(index, record);
+        let variant = report_variant(index, record, &linker);
         by_tier.entry(variant.tier).or_default().push(variant);
     }
     for variants in by_tier.values_mut() {
@@ -267,7 +268,7 @@ pub fn call_vaf(call: &SampleCall) -> Option<f64> {
         })
 }
 
-fn report_variant(index: usize, record: VariantRecord) -> ReportVariant {
+fn report_variant(index: usize, record: VariantRecord, linker: &Linker) -> ReportVariant {
     let shown = shown_consequence(&record);
     let call = tumour_call(&record.calls);
     let classification = record.classification.as_ref();
@@ -295,11 +296,7 @@ fn report_variant(index: usize, record: VariantRecord) -> ReportVariant {
                 therapy.clone()
             });
         }
-        sources.insert(record_link(
-            &m.source,
-            &m.record_id,
-            evidence.url.as_deref(),
-        ));
+        sources.insert(linker.link(&m.source, &m.record_id, evidence.url.as_deref()));
         for pmid in &evidence.pmids {
             pmids.insert((pmid.parse::<u64>().unwrap_or(u64::MAX), pmid.clone()));
         }
@@ -308,7 +305,7 @@ fn report_variant(index: usize, record: VariantRecord) -> ReportVariant {
     sources.extend(
         pmids
             .into_iter()
-            .map(|(_, pmid)| record_link("pubmed", &pmid, None)),
+            .map(|(_, pmid)| linker.link("pubmed", &pmid, None)),
     );
 
     ReportVariant {

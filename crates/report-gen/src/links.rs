@@ -23,6 +23,41 @@ pub fn source_name(source: &str) -> String {
     }
 }
 
+/// How the records of a report's bundle are linked: sources the bundle
+/// marks synthetic (demo data with made-up ids) get no link, since the same
+/// id in the real database is an unrelated record, and a "synthetic" label.
+#[derive(Debug, Clone, Default)]
+pub struct Linker {
+    synthetic_sources: std::collections::BTreeSet<String>,
+}
+
+impl Linker {
+    pub fn for_bundle(bundle: Option<&variant_model::record::BundleRef>) -> Self {
+        Self {
+            synthetic_sources: bundle
+                .map(|b| {
+                    b.synthetic_sources
+                        .iter()
+                        .map(|s| s.to_ascii_lowercase())
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+
+    pub fn link(&self, source: &str, record_id: &str, kb_url: Option<&str>) -> SourceLink {
+        let mut link = record_link(source, record_id, kb_url);
+        if self
+            .synthetic_sources
+            .contains(&source.to_ascii_lowercase())
+        {
+            link.url = None;
+            link.label.push_str(" (synthetic)");
+        }
+        link
+    }
+}
+
 /// The link of one knowledge-base record. `kb_url` is the URL the record
 /// carries, used when report-gen knows no page for the identifier.
 pub fn record_link(source: &str, record_id: &str, kb_url: Option<&str>) -> SourceLink {
@@ -156,6 +191,34 @@ mod tests {
                 .url
                 .as_deref(),
             Some("https://civicdb.org/x")
+        );
+    }
+}
+
+#[cfg(test)]
+mod linker_tests {
+    use super::*;
+    use variant_model::record::BundleRef;
+
+    #[test]
+    fn synthetic_sources_get_no_link_and_a_label() {
+        let bundle = BundleRef {
+            synthetic_sources: vec!["civic".into()],
+            ..Default::default()
+        };
+        let linker = Linker::for_bundle(Some(&bundle));
+        let civic = linker.link("civic", "EID90001", None);
+        assert_eq!(civic.url, None);
+        assert_eq!(civic.label, "CIViC EID90001 (synthetic)");
+        let clinvar = linker.link("clinvar", "13961", None);
+        assert_eq!(
+            clinvar.url.as_deref(),
+            Some("https://www.ncbi.nlm.nih.gov/clinvar/variation/13961/")
+        );
+        let plain = Linker::for_bundle(None).link("civic", "EID95", None);
+        assert_eq!(
+            plain.url.as_deref(),
+            Some("https://civicdb.org/evidence/95/summary")
         );
     }
 }

@@ -16,7 +16,7 @@ use variant_model::evidence::MatchLevel;
 use variant_model::record::SampleCall;
 
 use crate::build::chrom_rank;
-use crate::links::record_link;
+use crate::links::Linker;
 use crate::model::{ReportVariant, SampleReport, SourceLink, TierKey};
 
 /// All tier tables of a page, by tier.
@@ -121,19 +121,20 @@ pub struct Transcript<'a> {
 
 /// The table data of a report.
 pub fn table_data(report: &SampleReport) -> TableData<'_> {
+    let linker = Linker::for_bundle(report.header.bundle.as_ref());
     TableData {
         tiers: report
             .tiers
             .iter()
             .map(|section| TierRows {
                 tier: section.tier,
-                rows: section.variants.iter().map(row).collect(),
+                rows: section.variants.iter().map(|v| row(v, &linker)).collect(),
             })
             .collect(),
     }
 }
 
-fn row(v: &ReportVariant) -> Row<'_> {
+fn row<'a>(v: &'a ReportVariant, linker: &Linker) -> Row<'a> {
     let r = &v.record;
     let (rank, other) = chrom_rank(&r.allele.chrom);
     Row {
@@ -189,7 +190,7 @@ fn row(v: &ReportVariant) -> Row<'_> {
                     evidence: f
                         .evidence
                         .iter()
-                        .map(|e| record_link(&e.source, &e.record_id, None))
+                        .map(|e| linker.link(&e.source, &e.record_id, None))
                         .collect(),
                 })
                 .collect(),
@@ -199,7 +200,7 @@ fn row(v: &ReportVariant) -> Row<'_> {
                 .map(|m| {
                     let e = &m.evidence;
                     KbRow {
-                        record: record_link(&m.source, &m.record_id, e.url.as_deref()),
+                        record: linker.link(&m.source, &m.record_id, e.url.as_deref()),
                         source_version: m.source_version.as_deref(),
                         match_level: match_level_label(m.level),
                         matched_term: m.matched_term.as_deref(),
@@ -214,7 +215,7 @@ fn row(v: &ReportVariant) -> Row<'_> {
                         publications: e
                             .pmids
                             .iter()
-                            .map(|p| record_link("pubmed", p, None))
+                            .map(|p| linker.link("pubmed", p, None))
                             .collect(),
                         review_stars: e.review_stars,
                         review_status: e.review_status.as_deref(),

@@ -27,6 +27,7 @@ fn header(with_bundle: bool) -> StreamLine {
             genome_build: "GRCh38".into(),
             manifest_sha256: "00".into(),
             redistributable: true,
+            synthetic_sources: Vec::new(),
         }),
         ..Default::default()
     })

@@ -89,6 +89,10 @@ pub struct BundleRef {
     /// sha256 of the bundle manifest, which lists the sha256 of every file.
     pub manifest_sha256: String,
     pub redistributable: bool,
+    /// Sources the manifest marks synthetic (made-up demo records): their
+    /// record ids must not be shown as links to the real databases.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub synthetic_sources: Vec<String>,
 }
 
 /// Read depth and allele fraction of one sample at one allele.

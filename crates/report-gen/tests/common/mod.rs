@@ -95,6 +95,7 @@ pub fn header(sample: &str) -> StreamHeader {
             genome_build: "GRCh38".into(),
             manifest_sha256: "ab".repeat(32),
             redistributable: true,
+            synthetic_sources: Vec::new(),
         }),
         ..Default::default()
     }
