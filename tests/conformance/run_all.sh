@@ -33,4 +33,6 @@ run norm.sh bcftools_norm
 run csq.sh bcftools_csq
 echo "== conformance: kb_lookup.sh"
 bash tests/conformance/kb_lookup.sh || status=1
+echo "== conformance: kb_demo.sh"
+bash tests/conformance/kb_demo.sh || status=1
 exit $status

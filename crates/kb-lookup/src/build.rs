@@ -24,11 +24,14 @@ pub struct BuildOptions {
     pub tar: bool,
     /// Replace an existing output.
     pub force: bool,
+    /// Values of `${NAME}` in SOURCES.toml file paths (the environment is
+    /// used for names not given here).
+    pub variables: BTreeMap<String, String>,
 }
 
 /// Builds a bundle and returns its manifest.
 pub fn build(options: &BuildOptions) -> crate::Result<Manifest> {
-    let config = SourcesConfig::read(&options.sources)?;
+    let config = SourcesConfig::read_with_variables(&options.sources, &options.variables)?;
     let created = config.created(&options.sources)?;
     let base = options
         .sources
@@ -72,20 +75,27 @@ pub fn build(options: &BuildOptions) -> crate::Result<Manifest> {
         let converted = copy_gene_model(source, &base, dir)?;
         entries.push(entry(source, converted, dir)?);
     }
+    for source in sources.iter().filter(|s| s.kind == SourceKind::Ontology) {
+        let converted = copy_ontology(source, &base, dir)?;
+        entries.push(entry(source, converted, dir)?);
+    }
     let reference = match &reference_path {
         Some(rel) => Some(Reference::open(&dir.join(rel))?),
         None => None,
     };
     let mut normaliser = Normaliser::new(reference);
-    for source in sources
-        .iter()
-        .filter(|s| !matches!(s.kind, SourceKind::Reference | SourceKind::GeneModel))
-    {
+    for source in sources.iter().filter(|s| {
+        !matches!(
+            s.kind,
+            SourceKind::Reference | SourceKind::GeneModel | SourceKind::Ontology
+        )
+    }) {
         let mut ctx = Context {
             out_dir: dir,
             base: &base,
             genome_build: &config.bundle.genome_build,
             normaliser: &mut normaliser,
+            synthetic: source.synthetic,
         };
         let mut converted = crate::sources::convert(source, &mut ctx)?;
         if crate::sources::is_exact(source.kind) && reference_path.is_none() {
@@ -168,6 +178,7 @@ fn entry(source: &SourceConfig, converted: Converted, dir: &Path) -> crate::Resu
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let mut notes = converted.notes;
+    notes.extend(source.notes.iter().cloned());
     if source.synthetic {
         notes.push("synthetic data: for demonstrations and tests only".into());
     }
@@ -207,6 +218,10 @@ fn copy_into(input: &Path, dir: &Path, subdir: &str) -> crate::Result<String> {
     Ok(rel)
 }
 
+/// Copies the reference FASTA with its indexes: `.fai` (generated for an
+/// uncompressed FASTA when not given) and, for a bgzip-compressed FASTA,
+/// `.gzi`. Index files not named in `files` are taken from beside the
+/// FASTA (`genome.fa.gz.fai`, `genome.fa.gz.gzi`), as samtools writes them.
 fn copy_reference(source: &SourceConfig, base: &Path, dir: &Path) -> crate::Result<Converted> {
     let mut out = Converted::default();
     let fasta = source.paths("fasta", base)?;
@@ -216,22 +231,38 @@ fn copy_reference(source: &SourceConfig, base: &Path, dir: &Path) -> crate::Resu
             source.name()
         )));
     };
-    if fasta.extension().is_some_and(|e| e == "gz" || e == "bgz") {
-        return Err(crate::Error::file(
-            fasta,
-            "give the reference as an uncompressed FASTA (with or without .fai)",
-        ));
-    }
+    let bgzf = crate::normalise::is_bgzf(fasta)?;
     out.inputs.push(("fasta".into(), fasta.clone()));
     let rel = copy_into(fasta, dir, "reference")?;
-    let fai_rel = format!("{rel}.fai");
-    let fai_target = dir.join(&fai_rel);
-    match source.paths("fai", base)?.first() {
-        Some(fai) => {
-            out.inputs.push(("fai".into(), fai.clone()));
-            std::fs::copy(fai, &fai_target).map_err(|e| crate::Error::file(fai, e))?;
+    // An index given or found beside the FASTA, copied as `<rel><suffix>`.
+    let mut copy_index = |role: &str, suffix: &str| -> crate::Result<Option<String>> {
+        let given = source.paths(role, base)?.into_iter().next();
+        let beside = crate::normalise::with_suffix(fasta, suffix);
+        let Some(index) = given.or_else(|| beside.is_file().then_some(beside)) else {
+            return Ok(None);
+        };
+        let index_rel = format!("{rel}{suffix}");
+        std::fs::copy(&index, dir.join(&index_rel)).map_err(|e| crate::Error::file(&index, e))?;
+        out.inputs.push((role.into(), index));
+        Ok(Some(index_rel))
+    };
+    let fai = copy_index("fai", ".fai")?;
+    let gzi = if bgzf {
+        copy_index("gzi", ".gzi")?
+    } else {
+        None
+    };
+    let fai_rel = match fai {
+        Some(fai_rel) => fai_rel,
+        None if bgzf => {
+            return Err(crate::Error::file(
+                fasta,
+                "a bgzip-compressed FASTA needs its .fai (give files.fai or put it beside the FASTA; `samtools faidx` writes it)",
+            ));
         }
         None => {
+            let fai_rel = format!("{rel}.fai");
+            let fai_target = dir.join(&fai_rel);
             let index = noodles::fasta::fs::index(dir.join(&rel))
                 .map_err(|e| crate::Error::file(fasta, format!("cannot index FASTA: {e}")))?;
             let file = std::fs::File::create(&fai_target)
@@ -240,13 +271,30 @@ fn copy_reference(source: &SourceConfig, base: &Path, dir: &Path) -> crate::Resu
             writer
                 .write_index(&index)
                 .map_err(|e| crate::Error::file(&fai_target, e))?;
+            fai_rel
         }
+    };
+    if bgzf && gzi.is_none() {
+        return Err(crate::Error::file(
+            fasta,
+            "a bgzip-compressed FASTA needs its .gzi (give files.gzi or put it beside the FASTA; `samtools faidx` or `bgzip -i` writes it)",
+        ));
     }
-    let lengths: BTreeMap<String, u64> = Reference::open(&dir.join(&rel))?.lengths().clone();
+    // Opening checks the indexes belong to the FASTA well enough to read it.
+    let mut reference = Reference::open(&dir.join(&rel))?;
+    let lengths: BTreeMap<String, u64> = reference.lengths().clone();
+    if let Some((name, length)) = lengths.iter().find(|(_, l)| **l > 0) {
+        reference.bases(name, *length, *length)?.ok_or_else(|| {
+            crate::Error::file(fasta, format!("cannot read the last base of {name}"))
+        })?;
+    }
     out.add("contigs", lengths.len() as u64);
     out.add("bases", lengths.values().sum());
     out.files.push((rel, "reference_fasta".into()));
     out.files.push((fai_rel, "reference_index".into()));
+    if let Some(gzi_rel) = gzi {
+        out.files.push((gzi_rel, "reference_bgzip_index".into()));
+    }
     Ok(out)
 }
 
@@ -265,5 +313,42 @@ fn copy_gene_model(source: &SourceConfig, base: &Path, dir: &Path) -> crate::Res
             source.name()
         )));
     }
+    Ok(out)
+}
+
+/// Bundle path of the tumour-type ontology mapping, where rule-tier's
+/// `--bundle DIR` looks for it whatever the input file was called.
+pub const ONCOTREE_DOID_PATH: &str = "ontology/oncotree_doid.tsv";
+
+fn copy_ontology(source: &SourceConfig, base: &Path, dir: &Path) -> crate::Result<Converted> {
+    let mut out = Converted::default();
+    let inputs = source.paths("oncotree_doid", base)?;
+    let [input] = inputs.as_slice() else {
+        return Err(crate::Error::Other(format!(
+            "source `{}`: files.oncotree_doid must name exactly one OncoTree ↔ DOID TSV",
+            source.name()
+        )));
+    };
+    out.inputs.push(("oncotree_doid".into(), input.clone()));
+    let text = std::fs::read_to_string(input).map_err(|e| crate::Error::file(input, e))?;
+    // Rows after the header, comments and blank lines aside; rule-tier
+    // checks the content when it reads the file.
+    let rows = text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .count();
+    if rows < 2 {
+        return Err(crate::Error::file(
+            input,
+            "no mapping rows (expected a header and at least one OncoTree code)",
+        ));
+    }
+    out.add("rows", rows as u64 - 1);
+    let target = dir.join(ONCOTREE_DOID_PATH);
+    std::fs::create_dir_all(target.parent().expect("has a parent"))
+        .map_err(|e| crate::Error::file(dir, e))?;
+    std::fs::write(&target, text).map_err(|e| crate::Error::file(&target, e))?;
+    out.files
+        .push((ONCOTREE_DOID_PATH.into(), "ontology_oncotree_doid".into()));
     Ok(out)
 }

@@ -15,6 +15,8 @@ pub struct ExactSource {
     pub name: String,
     pub kind: SourceKind,
     pub version: String,
+    /// Made-up data: matches carry no links into the real database.
+    pub synthetic: bool,
     pub table: ExactTable,
 }
 
@@ -87,6 +89,7 @@ impl Bundle {
                         name: source.name.clone(),
                         kind: source.kind,
                         version: source.release.clone(),
+                        synthetic: source.synthetic,
                         table: ExactTable::open(&p)?,
                     }),
                     "reference_fasta" => {

@@ -17,8 +17,12 @@
 //! ```
 //!
 //! File paths are relative to the SOURCES.toml directory, absolute, or
-//! `file://` URLs. The `url` is where a separate download step fetches the
-//! file; `bundle build` never touches the network.
+//! `file://` URLs, and may use `${NAME}` variables, taken from `bundle
+//! build --var NAME=VALUE` or else the environment (for files made at run
+//! time, such as the demo's generated reference:
+//! `fasta = "${DEMO_GENOME_DIR}/genome.fa.gz"`). The `url` is where a
+//! separate download step fetches the file; `bundle build` never touches
+//! the network.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -62,6 +66,10 @@ pub struct SourceConfig {
     /// (default: `accepted`).
     pub civic_statuses: Option<Vec<String>>,
     pub files: BTreeMap<String, FileList>,
+    /// Copied into the manifest's notes for this source (what a synthetic
+    /// source stands for, how a file was made).
+    #[serde(default)]
+    pub notes: Vec<String>,
 }
 
 /// One path or a list of paths.
@@ -79,6 +87,42 @@ impl FileList {
             FileList::Many(v) => v.iter().map(String::as_str).collect(),
         }
     }
+
+    fn items_mut(&mut self) -> Vec<&mut String> {
+        match self {
+            FileList::One(s) => vec![s],
+            FileList::Many(v) => v.iter_mut().collect(),
+        }
+    }
+}
+
+/// Replaces every `${NAME}` in `text` by `variables[NAME]`, else the
+/// environment variable NAME; `Err(NAME)` when neither is set.
+pub fn expand_variables(
+    text: &str,
+    variables: &BTreeMap<String, String>,
+) -> Result<String, String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else {
+            return Err(format!("unterminated `${{` in `{text}`"));
+        };
+        let name = &after[..end];
+        let value = variables
+            .get(name)
+            .cloned()
+            .or_else(|| std::env::var(name).ok())
+            .ok_or_else(|| {
+                format!("`{text}` uses ${{{name}}}, which is not set (pass `--var {name}=VALUE` or set the environment variable)")
+            })?;
+        out.push_str(&value);
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
 }
 
 impl SourceConfig {
@@ -119,8 +163,9 @@ impl SourceConfig {
             SourceKind::CancerHotspots => &["snv", "indel", "alleles"],
             SourceKind::Oncokb => &["annotated_variants", "actionable_variants"],
             SourceKind::CosmicCmc => &["cmc"],
-            SourceKind::Reference => &["fasta", "fai"],
+            SourceKind::Reference => &["fasta", "fai", "gzi"],
             SourceKind::GeneModel => &["gff3", "gtf"],
+            SourceKind::Ontology => &["oncotree_doid"],
         }
     }
 }
@@ -153,9 +198,19 @@ pub fn resolve(text: &str, base: &Path) -> crate::Result<PathBuf> {
 }
 
 impl SourcesConfig {
+    /// Reads SOURCES.toml; `${NAME}` in file paths come from the environment.
     pub fn read(path: &Path) -> crate::Result<Self> {
+        Self::read_with_variables(path, &BTreeMap::new())
+    }
+
+    /// Reads SOURCES.toml, expanding `${NAME}` in file paths from
+    /// `variables`, else the environment.
+    pub fn read_with_variables(
+        path: &Path,
+        variables: &BTreeMap<String, String>,
+    ) -> crate::Result<Self> {
         let text = std::fs::read_to_string(path).map_err(|e| crate::Error::file(path, e))?;
-        let config: SourcesConfig = toml::from_str(&text).map_err(|e| {
+        let mut config: SourcesConfig = toml::from_str(&text).map_err(|e| {
             let line = e
                 .span()
                 .map(|s| text[..s.start].lines().count().max(1) as u64)
@@ -163,7 +218,7 @@ impl SourcesConfig {
             crate::Error::at(path, line, e.message().to_string())
         })?;
         let mut names = std::collections::BTreeSet::new();
-        for source in &config.sources {
+        for source in &mut config.sources {
             if !names.insert(source.name()) {
                 return Err(crate::Error::file(
                     path,
@@ -183,6 +238,17 @@ impl SourcesConfig {
                     ));
                 }
             }
+            let name = source.name();
+            for (role, list) in source.files.iter_mut() {
+                for item in list.items_mut() {
+                    *item = expand_variables(item, variables).map_err(|message| {
+                        crate::Error::file(
+                            path,
+                            format!("source `{name}`: files.{role}: {message}"),
+                        )
+                    })?;
+                }
+            }
         }
         let references = config
             .sources
@@ -191,6 +257,14 @@ impl SourcesConfig {
             .count();
         if references > 1 {
             return Err(crate::Error::file(path, "at most one reference source"));
+        }
+        let ontologies = config
+            .sources
+            .iter()
+            .filter(|s| s.kind == SourceKind::Ontology)
+            .count();
+        if ontologies > 1 {
+            return Err(crate::Error::file(path, "at most one ontology source"));
         }
         Ok(config)
     }

@@ -171,26 +171,35 @@ pub fn detect_build(
     }
     // Contig lengths are the strongest evidence: compare with the bundle's
     // own reference first (works for any genome), then the GRC builds.
+    // Every contig named by both must have the same length: one that
+    // differs is enough to refuse (a header mixing builds is as wrong as a
+    // header of the other build).
     if let Some(known) = known_lengths {
         let known: BTreeMap<String, u64> = known.iter().map(|(k, v)| (canonical(k), *v)).collect();
+        let mut agreeing = Vec::new();
         for (id, length) in &contig_lengths {
-            if let Some(expected) = known.get(&canonical(id)) {
-                return if expected == length {
-                    BuildEvidence {
-                        build: Some(bundle_build.to_string()),
-                        reason: format!(
-                            "##contig {id} length {length} equals the bundle reference"
-                        ),
-                    }
-                } else {
-                    BuildEvidence {
+            match known.get(&canonical(id)) {
+                Some(expected) if expected != length => {
+                    return BuildEvidence {
                         build: Some(format!("not {bundle_build}")),
                         reason: format!(
                             "##contig {id} has length {length}, the bundle reference has {expected}"
                         ),
-                    }
-                };
+                    };
+                }
+                Some(_) => agreeing.push(id.as_str()),
+                None => {}
             }
+        }
+        if let Some(first) = agreeing.first() {
+            return BuildEvidence {
+                build: Some(bundle_build.to_string()),
+                reason: format!(
+                    "##contig lengths of {} contig(s) ({first}{}) equal the bundle reference",
+                    agreeing.len(),
+                    if agreeing.len() > 1 { ", ..." } else { "" }
+                ),
+            };
         }
     }
     for (id, length) in &contig_lengths {
@@ -304,6 +313,22 @@ mod tests {
         );
         assert_eq!(own.build.as_deref(), Some("not synthetic-1"));
         assert!(own.reason.contains("4000"));
+        // One agreeing contig does not hide a later one that differs.
+        known.insert("chrT".to_string(), 700);
+        let mixed = detect_build(
+            &lines("##contig=<ID=chrT,length=700>\n##contig=<ID=chrS,length=4000>"),
+            "synthetic-1",
+            Some(&known),
+        );
+        assert_eq!(mixed.build.as_deref(), Some("not synthetic-1"));
+        let agreeing = detect_build(
+            &lines(
+                "##contig=<ID=T,length=700>\n##contig=<ID=chrS,length=5000>\n##contig=<ID=chrU,length=9>",
+            ),
+            "synthetic-1",
+            Some(&known),
+        );
+        assert_eq!(agreeing.build.as_deref(), Some("synthetic-1"));
     }
 
     #[test]

@@ -81,6 +81,11 @@ enum BundleCommand {
         /// Replace an existing output.
         #[arg(long)]
         force: bool,
+        /// Value of a `${NAME}` used in SOURCES.toml file paths, as
+        /// NAME=VALUE (repeatable); names not given are read from the
+        /// environment.
+        #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_variable)]
+        variables: Vec<(String, String)>,
     },
     /// Recompute every checksum; name every tampered, missing or extra file.
     ///
@@ -131,12 +136,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             out,
             tar,
             force,
+            variables,
         }) => {
             let manifest = build(&BuildOptions {
                 sources,
                 out: out.clone(),
                 tar,
                 force,
+                variables: variables.into_iter().collect(),
             })?;
             eprintln!(
                 "kb-lookup: built bundle {} ({}) with {} sources at {}{}",
@@ -225,4 +232,12 @@ fn read_manifest(bundle: &std::path::Path) -> anyhow::Result<kb_lookup::manifest
     let temp = tempfile::tempdir()?;
     let root = kb_lookup::archive::extract(bundle, temp.path())?;
     Ok(kb_lookup::manifest::Manifest::read(&root)?)
+}
+
+/// `NAME=VALUE` of `--var`.
+fn parse_variable(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.is_empty() => Ok((name.to_string(), value.to_string())),
+        _ => Err(format!("`{text}` is not NAME=VALUE")),
+    }
 }

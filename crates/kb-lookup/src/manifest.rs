@@ -80,6 +80,9 @@ pub enum SourceKind {
     Reference,
     /// Gene model (GFF3/GTF), as used by vcf-annotate.
     GeneModel,
+    /// Tumour-type ontology mapping (OncoTree ↔ DOID TSV), as used by
+    /// rule-tier (`ontology/oncotree_doid.tsv`).
+    Ontology,
 }
 
 impl SourceKind {
@@ -93,6 +96,7 @@ impl SourceKind {
             SourceKind::CosmicCmc => "cosmic_cmc",
             SourceKind::Reference => "reference",
             SourceKind::GeneModel => "gene_model",
+            SourceKind::Ontology => "ontology",
         }
     }
 }
@@ -150,7 +154,8 @@ pub struct BundleFile {
     /// What the file is: `exact_alleles` (bgzipped sites VCF),
     /// `exact_alleles_index` (tabix), `curated_records` (gzipped JSON
     /// Lines of [`crate::curated::CuratedRecord`]), `reference_fasta`,
-    /// `reference_index`, `gene_model`.
+    /// `reference_index` (`.fai`), `reference_bgzip_index` (`.gzi`),
+    /// `gene_model_gff3`/`gene_model_gtf`, `ontology_oncotree_doid`.
     pub role: String,
 }
 

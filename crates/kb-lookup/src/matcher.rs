@@ -341,8 +341,11 @@ pub fn match_exact(bundle: &mut Bundle, allele: &GenomicAllele) -> crate::Result
         let lines = source.table.at(&allele.chrom, allele.pos)?;
         for line in lines {
             if line.ref_allele() == allele.ref_allele && line.alt_allele() == allele.alt_allele {
-                let (record_id, term, evidence) =
+                let (record_id, term, mut evidence) =
                     crate::sources::exact_evidence(source.kind, &allele.chrom, line);
+                if source.synthetic {
+                    evidence.url = None;
+                }
                 matches.push(KbMatch {
                     source: source.name.clone(),
                     source_version: Some(source.version.clone()),

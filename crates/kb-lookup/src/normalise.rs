@@ -12,33 +12,91 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use noodles::core::Region;
+use noodles::core::{Position, Region};
 use noodles::fasta;
 
-/// An indexed reference FASTA (`.fai` beside it), read one contig at a time.
+/// Bases read around a requested position at once: left-alignment walks
+/// back through repeats one base at a time, so the window reaches further
+/// to the left than to the right.
+const WINDOW_LEFT: u64 = 1 << 16;
+const WINDOW_RIGHT: u64 = 1 << 14;
+
+/// An indexed reference FASTA, uncompressed (`.fai` beside it) or
+/// bgzip-compressed (`.fai` and `.gzi` beside it), read in windows of a
+/// few tens of kilobases so memory does not depend on contig sizes.
 pub struct Reference {
     path: PathBuf,
     reader: fasta::io::IndexedReader<fasta::io::BufReader<File>>,
     lengths: BTreeMap<String, u64>,
-    cached: Option<(String, Vec<u8>)>,
+    /// `(contig, first position, upper-cased bases)` of the last window.
+    window: Option<(String, u64, Vec<u8>)>,
+}
+
+/// Whether a file is bgzip-compressed (a gzip member with the `BC` extra
+/// subfield), from its first bytes; `Err` for plain gzip, which cannot be
+/// read at random positions.
+pub fn is_bgzf(path: &Path) -> crate::Result<bool> {
+    use std::io::Read;
+    let mut magic = [0u8; 14];
+    let mut file = File::open(path).map_err(|e| crate::Error::file(path, e))?;
+    let mut n = 0;
+    while n < magic.len() {
+        match file.read(&mut magic[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) => return Err(crate::Error::file(path, e)),
+        }
+    }
+    let gzip = n >= 2 && magic[..2] == [0x1f, 0x8b];
+    let bgzf = gzip && n == 14 && magic[3] & 4 != 0 && &magic[12..14] == b"BC";
+    if gzip && !bgzf {
+        return Err(crate::Error::file(
+            path,
+            "gzip- but not bgzip-compressed: recompress with `bgzip` and index with `samtools faidx`",
+        ));
+    }
+    Ok(bgzf)
+}
+
+/// `path` with `suffix` appended (`genome.fa.gz` → `genome.fa.gz.fai`).
+pub fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
 }
 
 impl Reference {
+    /// Opens a FASTA with its `.fai` (and `.gzi` when bgzipped; the
+    /// compression is read from the content, not the name).
     pub fn open(path: &Path) -> crate::Result<Self> {
-        let reader = fasta::io::indexed_reader::Builder::default()
-            .build_from_path(path)
-            .map_err(|e| crate::Error::file(path, format!("cannot open indexed FASTA: {e}")))?;
-        let lengths = reader
-            .index()
+        let bgzf = is_bgzf(path)?;
+        let fai_path = with_suffix(path, ".fai");
+        let index = fasta::fai::fs::read(&fai_path).map_err(|e| {
+            crate::Error::file(&fai_path, format!("cannot read the FASTA index: {e}"))
+        })?;
+        let file = File::open(path).map_err(|e| crate::Error::file(path, e))?;
+        let inner = if bgzf {
+            let gzi_path = with_suffix(path, ".gzi");
+            let gzi = noodles::bgzf::gzi::fs::read(&gzi_path).map_err(|e| {
+                crate::Error::file(
+                    &gzi_path,
+                    format!("cannot read the bgzip index of a compressed FASTA: {e}"),
+                )
+            })?;
+            fasta::io::BufReader::Bgzf(noodles::bgzf::io::IndexedReader::new(file, gzi))
+        } else {
+            fasta::io::BufReader::Uncompressed(std::io::BufReader::new(file))
+        };
+        let lengths = index
             .as_ref()
             .iter()
-            .map(|r| (r.name().to_string(), r.length()))
+            .map(|r| (String::from_utf8_lossy(r.name()).into_owned(), r.length()))
             .collect();
         Ok(Self {
             path: path.to_path_buf(),
-            reader,
+            reader: fasta::io::IndexedReader::new(inner, index),
             lengths,
-            cached: None,
+            window: None,
         })
     }
 
@@ -52,21 +110,36 @@ impl Reference {
         crate::contig::aliases(chrom).find(|n| self.lengths.contains_key(n))
     }
 
-    /// The upper-cased sequence of a contig (cached: sources are sorted).
-    fn contig(&mut self, name: &str) -> crate::Result<&[u8]> {
-        if self.cached.as_ref().map(|(n, _)| n.as_str()) != Some(name) {
-            let region: Region = name
-                .parse()
-                .map_err(|e| crate::Error::file(&self.path, format!("contig {name}: {e}")))?;
-            let record = self
-                .reader
-                .query(&region)
-                .map_err(|e| crate::Error::file(&self.path, format!("contig {name}: {e}")))?;
+    /// Upper-cased bases `start..=end` (1-based) of a contig named as in
+    /// the reference; `None` when the range runs past the contig's end.
+    pub fn bases(&mut self, contig: &str, start: u64, end: u64) -> crate::Result<Option<&[u8]>> {
+        let length = self.lengths.get(contig).copied().unwrap_or(0);
+        if start == 0 || end < start || end > length {
+            return Ok(None);
+        }
+        let covered = matches!(&self.window, Some((name, first, seq))
+            if name == contig && *first <= start && end < *first + seq.len() as u64);
+        if !covered {
+            let first = start.saturating_sub(WINDOW_LEFT).max(1);
+            let last = end.saturating_add(WINDOW_RIGHT).min(length);
+            let region = Region::new(
+                contig,
+                Position::try_from(first as usize).expect("first >= 1")
+                    ..=Position::try_from(last as usize).expect("last >= first"),
+            );
+            let record = self.reader.query(&region).map_err(|e| {
+                crate::Error::file(
+                    &self.path,
+                    format!("cannot read {contig}:{first}-{last}: {e}"),
+                )
+            })?;
             let mut seq = record.sequence().as_ref().to_vec();
             seq.make_ascii_uppercase();
-            self.cached = Some((name.to_string(), seq));
+            self.window = Some((contig.to_string(), first, seq));
         }
-        Ok(&self.cached.as_ref().expect("cached above").1)
+        let (_, first, seq) = self.window.as_ref().expect("loaded above");
+        let offset = (start - first) as usize;
+        Ok(seq.get(offset..offset + (end - start + 1) as usize))
     }
 }
 
@@ -171,9 +244,7 @@ impl Normaliser {
                     return Ok(Err(Skip::UnknownContig));
                 };
                 chrom = name;
-                let seq = reference.contig(&chrom)?;
-                let start = (pos - 1) as usize;
-                match seq.get(start..start + r.len()) {
+                match reference.bases(&chrom, pos, pos + r.len() as u64 - 1)? {
                     Some(bases) if bases == r.as_slice() || r.contains(&b'N') => {}
                     _ => return Ok(Err(Skip::RefMismatch)),
                 }
@@ -188,7 +259,9 @@ impl Normaliser {
                     }
                     if (r.is_empty() || a.is_empty()) && pos > 1 {
                         pos -= 1;
-                        let base = seq[(pos - 1) as usize];
+                        let base = reference
+                            .bases(&chrom, pos, pos)?
+                            .expect("inside the contig: pos only decreases")[0];
                         r.insert(0, base);
                         a.insert(0, base);
                         changed = true;
@@ -242,8 +315,10 @@ impl Normaliser {
         if anchor_pos == 0 {
             return Ok(None);
         }
-        let seq = reference.contig(&name)?;
-        let anchor = seq[(anchor_pos - 1) as usize] as char;
+        let Some(anchor) = reference.bases(&name, anchor_pos, anchor_pos)? else {
+            return Ok(None);
+        };
+        let anchor = anchor[0] as char;
         Ok(Some((
             chrom.into(),
             anchor_pos,
@@ -268,6 +343,78 @@ mod tests {
         w.write_index(&index).unwrap();
         drop(w);
         Reference::open(&fa).unwrap()
+    }
+
+    #[test]
+    fn reads_bgzipped_references_in_windows_and_left_aligns_across_them() {
+        // chrR: 1000 bases of ACGT.., a 150 kb CA repeat, then 1000 Ts:
+        // left-aligning a CA deletion at the repeat's end walks back across
+        // several windows.
+        let dir = tempfile::tempdir().unwrap();
+        let mut seq: Vec<u8> = (0..1000).map(|i| b"ACGT"[i % 4]).collect();
+        let repeat_start = seq.len() as u64 + 1;
+        for _ in 0..75_000 {
+            seq.extend_from_slice(b"CA");
+        }
+        let repeat_end = seq.len() as u64;
+        seq.extend(std::iter::repeat_n(b'T', 1000));
+        let fa = dir.path().join("ref.fa.gz");
+        synthetic_data::fasta::write_bgzf_fasta(&fa, [("chrR", seq.as_slice())]).unwrap();
+        let mut reference = Reference::open(&fa).unwrap();
+        assert_eq!(reference.lengths()["chrR"], seq.len() as u64);
+        assert_eq!(
+            reference
+                .bases("chrR", repeat_end - 1, repeat_end + 2)
+                .unwrap(),
+            Some(&b"CATT"[..])
+        );
+        assert_eq!(reference.bases("chrR", 1, 4).unwrap(), Some(&b"ACGT"[..]));
+        let last = seq.len() as u64;
+        assert_eq!(reference.bases("chrR", last, last + 1).unwrap(), None);
+
+        let mut n = Normaliser::new(Some(reference));
+        // Delete the repeat's last `CA`, anchored on the base before it.
+        let anchor = repeat_end - 2;
+        let allele = n
+            .normalise(
+                "R",
+                anchor,
+                &format!("{}CA", seq[anchor as usize - 1] as char),
+                "A",
+            )
+            .unwrap()
+            .unwrap();
+        // The leftmost representation deletes the first `CA`, anchored on
+        // the base before the repeat.
+        assert_eq!(allele.chrom, "chrR");
+        assert_eq!(allele.pos, repeat_start - 1);
+        assert_eq!(
+            allele.ref_allele,
+            format!("{}CA", seq[repeat_start as usize - 2] as char)
+        );
+        assert_eq!(
+            allele.alt_allele,
+            (seq[repeat_start as usize - 2] as char).to_string()
+        );
+        assert_eq!(
+            n.normalise("chrR", 2, "A", "T").unwrap(),
+            Err(Skip::RefMismatch)
+        );
+    }
+
+    #[test]
+    fn refuses_plain_gzip_references() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ref.fa.gz");
+        let mut gz =
+            flate2::write::GzEncoder::new(File::create(&path).unwrap(), Default::default());
+        gz.write_all(b">chrT\nACGT\n").unwrap();
+        gz.finish().unwrap();
+        let err = Reference::open(&path)
+            .err()
+            .expect("plain gzip refused")
+            .to_string();
+        assert!(err.contains("not bgzip-compressed"), "{err}");
     }
 
     #[test]

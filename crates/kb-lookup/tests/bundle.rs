@@ -207,6 +207,7 @@ fn build_bundle(dir: &Path, out: &str, tar: bool) -> PathBuf {
         out: out.clone(),
         tar,
         force: false,
+        variables: Default::default(),
     })
     .unwrap();
     out
@@ -818,6 +819,7 @@ fn refuses_a_query_on_another_build_and_names_bad_source_lines() {
         out: dir.path().join("broken"),
         tar: false,
         force: false,
+        variables: Default::default(),
     })
     .unwrap_err()
     .to_string();
@@ -826,4 +828,141 @@ fn refuses_a_query_on_another_build_and_names_bad_source_lines() {
         "{err}"
     );
     assert!(!dir.path().join("broken").exists());
+}
+
+/// A bgzipped reference (found through a `${NAME}` path, its `.fai` and
+/// `.gzi` beside it) left-aligns ClinVar's CAG deletion; the ontology
+/// mapping is packaged where rule-tier looks for it; an annotated VCF whose
+/// contig lengths agree with the reference is accepted, others refused.
+#[test]
+fn builds_with_a_bgzipped_reference_from_a_variable_path_and_packages_the_ontology() {
+    let dir = tempfile::tempdir().unwrap();
+    let genome_dir = dir.path().join("generated");
+    std::fs::create_dir(&genome_dir).unwrap();
+    let sequence = contig();
+    synthetic_data::fasta::write_bgzf_fasta(
+        &genome_dir.join("genome.fa.gz"),
+        [("chrS", sequence.as_bytes())],
+    )
+    .unwrap();
+    // The fixture's sources, then this test's SOURCES.toml.
+    fixture(dir.path(), None);
+    let ontology = "# comment\noncotree_code\toncotree_name\tparent_code\ttissue\tdoids\tdoid_names\taliases\n\
+TISSUE\tTissue\t\tTISSUE\tDOID:162\tcancer\t\nMEL\tMelanoma\tTISSUE\tSKIN\tDOID:1909\tmelanoma\t\n";
+    write(dir.path(), "mapping.tsv", ontology);
+    let sources = write(
+        dir.path(),
+        "SOURCES.toml",
+        r#"[bundle]
+version = "test"
+genome_build = "synthetic-1"
+created = "2025-01-15T00:00:00Z"
+
+[[source]]
+kind = "reference"
+release = "synthetic-1"
+licence = "CC0-1.0"
+synthetic = true
+files = { fasta = "${KB_TEST_GENOME_DIR}/genome.fa.gz" }
+notes = ["written by the test"]
+
+[[source]]
+kind = "ontology"
+release = "test"
+licence = "CC0-1.0"
+files = { oncotree_doid = "mapping.tsv" }
+
+[[source]]
+kind = "clinvar"
+release = "20250106"
+licence = "public-domain"
+synthetic = true
+files = { vcf = "clinvar.vcf" }
+"#,
+    );
+    let out = dir.path().join("bundle");
+    // Without a value for the variable: refused, naming it.
+    let missing = cli()
+        .args(["bundle", "build", "--sources"])
+        .arg(&sources)
+        .arg("--out")
+        .arg(&out)
+        .env_remove("KB_TEST_GENOME_DIR")
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert!(
+        stderr.contains("files.fasta") && stderr.contains("${KB_TEST_GENOME_DIR}"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+
+    let built = cli()
+        .args(["bundle", "build", "--sources"])
+        .arg(&sources)
+        .arg("--out")
+        .arg(&out)
+        .arg("--var")
+        .arg(format!("KB_TEST_GENOME_DIR={}", genome_dir.display()))
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let manifest = kb_lookup::manifest::Manifest::read(&out).unwrap();
+    assert!(manifest.normalisation.left_aligned);
+    let reference = manifest.source("reference").unwrap();
+    let roles: Vec<(&str, &str)> = reference
+        .files
+        .iter()
+        .map(|f| (f.path.as_str(), f.role.as_str()))
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            ("reference/genome.fa.gz", "reference_fasta"),
+            ("reference/genome.fa.gz.fai", "reference_index"),
+            ("reference/genome.fa.gz.gzi", "reference_bgzip_index"),
+        ]
+    );
+    assert!(reference.notes.contains(&"written by the test".to_string()));
+    // The CAG deletion written at 20 is stored left-aligned at 8.
+    let clinvar = manifest.source("clinvar").unwrap();
+    assert_eq!(clinvar.record_counts["alleles_normalised_changed"], 1);
+    let mut table = kb_lookup::exact::ExactTable::open(&out.join("exact/clinvar.vcf.gz")).unwrap();
+    let at8 = table.at("chrS", 8).unwrap();
+    assert_eq!(at8.len(), 1);
+    assert_eq!((at8[0].ref_allele(), at8[0].alt_allele()), ("ACAG", "A"));
+    // The ontology mapping sits where rule-tier --bundle reads it.
+    assert_eq!(
+        std::fs::read_to_string(out.join("ontology/oncotree_doid.tsv")).unwrap(),
+        ontology
+    );
+    assert_eq!(
+        manifest.source("ontology").unwrap().record_counts["rows"],
+        2
+    );
+    let report = kb_lookup::verify::verify(&out).unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+
+    // Contig lengths are checked against the bgzipped reference's .fai.
+    let query = query_vcf(dir.path(), "");
+    let run = |query: &Path| {
+        annotate(&AnnotateOptions {
+            bundle: out.clone(),
+            input: Some(query.to_path_buf()),
+            output: Some(dir.path().join("q.jsonl")),
+            ..Default::default()
+        })
+    };
+    run(&query).unwrap();
+    let text = std::fs::read_to_string(&query)
+        .unwrap()
+        .replace(&format!("length={}", contig().len()), "length=100");
+    std::fs::write(&query, text).unwrap();
+    let err = run(&query).unwrap_err().to_string();
+    assert!(err.contains("genome build mismatch"), "{err}");
 }

@@ -78,6 +78,7 @@ fn build_bundle(dir: &Path, build_name: &str, body: &str) -> PathBuf {
         out: out.clone(),
         tar: false,
         force: false,
+        variables: Default::default(),
     })
     .unwrap();
     out

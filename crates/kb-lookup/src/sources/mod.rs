@@ -33,6 +33,9 @@ pub struct Context<'a> {
     pub base: &'a Path,
     pub genome_build: &'a str,
     pub normaliser: &'a mut Normaliser,
+    /// Made-up data: records get no links into the real database (their
+    /// ids exist only in the demo).
+    pub synthetic: bool,
 }
 
 /// What a converter produced.
@@ -65,10 +68,12 @@ pub fn convert(config: &SourceConfig, ctx: &mut Context) -> crate::Result<Conver
         SourceKind::CancerHotspots => hotspots::convert(config, ctx),
         SourceKind::Oncokb => oncokb::convert(config, ctx),
         SourceKind::CosmicCmc => cosmic::convert(config, ctx),
-        SourceKind::Reference | SourceKind::GeneModel => Err(crate::Error::Other(format!(
-            "{} is copied by the bundle builder, not converted",
-            config.kind.as_str()
-        ))),
+        SourceKind::Reference | SourceKind::GeneModel | SourceKind::Ontology => {
+            Err(crate::Error::Other(format!(
+                "{} is copied by the bundle builder, not converted",
+                config.kind.as_str()
+            )))
+        }
     }
 }
 
@@ -99,6 +104,11 @@ pub fn write_curated(
 ) -> crate::Result<()> {
     std::fs::create_dir_all(ctx.out_dir.join("curated"))
         .map_err(|e| crate::Error::file(ctx.out_dir, e))?;
+    if ctx.synthetic {
+        for record in records.iter_mut() {
+            record.evidence.url = None;
+        }
+    }
     let rel = format!("curated/{name}.jsonl.gz");
     let path = ctx.out_dir.join(&rel);
     let n =
