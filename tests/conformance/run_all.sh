@@ -5,11 +5,14 @@
 # which takes its data folder under $SHARED_DATA.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-export SHARED_DATA=${SHARED_DATA:-../shared/data}
+SHARED_DATA=${SHARED_DATA:-../shared/data}
 if [ ! -d "$SHARED_DATA" ]; then
   echo "conformance: cannot find the shared test data folder $SHARED_DATA" >&2
   exit 1
 fi
+# Absolute, because cargo runs each test binary from its own crate folder.
+SHARED_DATA=$(cd "$SHARED_DATA" && pwd)
+export SHARED_DATA
 
 cargo build --release -q --workspace --bins
 export VCF_ANNOTATE=$PWD/target/release/vcf-annotate

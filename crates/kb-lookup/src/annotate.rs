@@ -16,8 +16,11 @@ use variant_model::record::{
 };
 use variant_model::{GenomicAllele, OriginalRecord};
 
+use rayon::prelude::*;
+
 use crate::bundle::Bundle;
 use crate::manifest::SourceKind;
+use crate::matcher::ExactSourceInfo;
 
 /// Options of `annotate`.
 #[derive(Debug, Clone, Default)]
@@ -84,6 +87,24 @@ fn read_header(reader: &mut dyn BufRead, name: &str) -> crate::Result<InputHeade
     }
 }
 
+/// Opens the input VCF: a bgzipped file (what vcf-annotate writes) is
+/// inflated on worker threads; stdin, plain text and gzip are read as
+/// `variant_model::io::open_input` reads them.
+fn open_vcf(path: Option<&Path>) -> crate::Result<Box<dyn BufRead + Send>> {
+    if let Some(path) = path.filter(|p| *p != Path::new("-"))
+        && matches!(crate::normalise::is_bgzf(path), Ok(true))
+    {
+        let file = std::fs::File::open(path).map_err(|e| crate::Error::file(path, e))?;
+        return Ok(Box::new(
+            noodles::bgzf::io::MultithreadedReader::with_worker_count(
+                std::num::NonZero::new(2).expect("non-zero"),
+                file,
+            ),
+        ));
+    }
+    Ok(open_input(path)?)
+}
+
 /// The CSQ layout declared in the header, if any.
 fn csq_layout(meta: &[String]) -> Option<CsqLayout> {
     let line = meta.iter().find(|m| m.starts_with("##INFO=<ID=CSQ,"))?;
@@ -124,7 +145,7 @@ pub fn run(options: &AnnotateOptions) -> crate::Result<StreamSummary> {
     }
     let mut bundle = Bundle::open(&options.bundle)?;
     let input_name = display_name(options.input.as_deref(), "<stdin>");
-    let mut reader = open_input(options.input.as_deref())?;
+    let mut reader = open_vcf(options.input.as_deref())?;
     let header = read_header(&mut reader, &input_name)?;
 
     let bundle_build = bundle.manifest.genome_build.clone();
@@ -213,65 +234,151 @@ pub fn run(options: &AnnotateOptions) -> crate::Result<StreamSummary> {
     };
 
     let progress = variant_model::progress::record_progress("kb-lookup: records", None);
-    let mut line = String::new();
-    let mut line_number = header.line_count;
-    loop {
-        line.clear();
-        let n = reader.read_line(&mut line).map_err(|e| crate::Error::At {
-            path: input_name.clone(),
-            line: line_number + 1,
-            message: e.to_string(),
-        })?;
-        if n == 0 {
-            break;
-        }
-        line_number += 1;
-        let text = line.trim_end_matches(['\n', '\r']);
-        if text.is_empty() {
-            continue;
-        }
-        summary.records_read += 1;
-        progress.inc(1);
-        let at = |message: String| crate::Error::At {
-            path: input_name.clone(),
-            line: line_number,
-            message,
-        };
-        let records =
-            parse_record(text, layout.as_ref(), &header.samples, jsonl.is_some()).map_err(at)?;
-        let mut all_matches: Vec<Vec<KbMatch>> = Vec::with_capacity(records.len());
-        for mut record in records {
-            let matches =
-                crate::matcher::match_allele(&mut bundle, &record.allele, &record.consequences)
-                    .map_err(|e| at(e.to_string()))?;
-            if !matches.is_empty() {
-                *summary
-                    .counts
-                    .entry("alleles_with_match".into())
-                    .or_default() += 1;
+    let exact_sources: Vec<ExactSourceInfo> =
+        bundle.exact.iter().map(ExactSourceInfo::of).collect();
+    let vcf_fields = vcf_out.as_ref().map(|out| out.fields.clone());
+    let source_names: Vec<String> = exact_sources
+        .iter()
+        .map(|s| s.name.clone())
+        .chain(bundle.curated.iter().map(|s| s.name.clone()))
+        .collect();
+    let context = LineContext {
+        curated: &bundle.curated,
+        exact_sources: &exact_sources,
+        source_names: &source_names,
+        vcf_fields: vcf_fields.as_ref(),
+        jsonl: jsonl.is_some(),
+    };
+    let exact_tables = &mut bundle.exact;
+    let at = |line: u64, message: String| crate::Error::At {
+        path: input_name.clone(),
+        line,
+        message,
+    };
+    // Two stages overlap: this thread reads a batch, parses it (on every
+    // core) and looks its alleles up in the exact tables (sequential
+    // merge-join), while the writer thread matches and formats the batch
+    // before it (on every core) and writes it in input order.
+    let (totals, read_result) = std::thread::scope(|scope| {
+        let (batch_tx, batch_rx) = std::sync::mpsc::sync_channel::<LookedUp>(1);
+        let (recycle_tx, recycle_rx) = std::sync::mpsc::channel::<Batch>();
+        let (jsonl, vcf_out, context, at, write_err, progress) = (
+            &mut jsonl,
+            &mut vcf_out,
+            &context,
+            &at,
+            &write_err,
+            &progress,
+        );
+        let writer = scope.spawn(move || -> crate::Result<Totals> {
+            let mut totals = Totals::default();
+            for looked_up in batch_rx {
+                let LookedUp {
+                    batch,
+                    records,
+                    hits,
+                } = looked_up;
+                let outputs: Vec<Result<LineOutput, String>> = records
+                    .into_par_iter()
+                    .zip(hits.into_par_iter())
+                    .zip(batch.lines().par_iter())
+                    .map(|((alleles, hits), text)| context.annotate_line(text, alleles, hits))
+                    .collect();
+                for (output, &number) in outputs.into_iter().zip(&batch.numbers) {
+                    let output = output.map_err(|message| at(number, message))?;
+                    totals.add(&output);
+                    if let Some(jsonl) = jsonl.as_mut() {
+                        jsonl.write_all(&output.jsonl).map_err(write_err)?;
+                    }
+                    if let Some(out) = vcf_out.as_mut() {
+                        out.write_line(&output.vcf)?;
+                    }
+                }
+                progress.inc(batch.len() as u64);
+                // The reader may have finished: its buffers are then unused.
+                let _ = recycle_tx.send(batch);
             }
-            for m in &matches {
-                *summary
-                    .counts
-                    .entry(format!("matches:{}:{}", m.source, level_name(m.level)))
-                    .or_default() += 1;
+            Ok(totals)
+        });
+        let read_result = (|| -> crate::Result<()> {
+            let mut line_number = header.line_count;
+            let serial = std::env::var_os("KB_SERIAL").is_some();
+            let mut first = true;
+            loop {
+                let mut batch = if serial && !first {
+                    recycle_rx.recv().unwrap_or_default()
+                } else {
+                    recycle_rx.try_recv().unwrap_or_default()
+                };
+                first = false;
+                let more = batch
+                    .fill(&mut reader, &mut line_number)
+                    .map_err(|(line, e)| at(line, e.to_string()))?;
+                if batch.is_empty() {
+                    return Ok(());
+                }
+                let parsed: Vec<Result<Vec<VariantRecord>, String>> = batch
+                    .lines()
+                    .par_iter()
+                    .map(|text| parse_record(text, layout.as_ref(), &header.samples, context.jsonl))
+                    .collect();
+                let mut records = Vec::with_capacity(parsed.len());
+                for (result, &number) in parsed.into_iter().zip(&batch.numbers) {
+                    records.push(result.map_err(|message| at(number, message))?);
+                }
+                let mut hits = Vec::with_capacity(records.len());
+                for (alleles, &number) in records.iter().zip(&batch.numbers) {
+                    let mut line_hits = Vec::with_capacity(alleles.len());
+                    for record in alleles {
+                        line_hits.push(
+                            crate::matcher::exact_hits(exact_tables, &record.allele)
+                                .map_err(|e| at(number, e.to_string()))?,
+                        );
+                    }
+                    hits.push(line_hits);
+                }
+                let looked_up = LookedUp {
+                    batch,
+                    records,
+                    hits,
+                };
+                // A closed channel means the writer failed: its error is
+                // the one to report.
+                if batch_tx.send(looked_up).is_err() || !more {
+                    return Ok(());
+                }
             }
-            if vcf_out.is_some() {
-                all_matches.push(matches.clone());
-            }
-            record.kb_matches = matches;
-            if let Some(jsonl) = jsonl.as_mut() {
-                serde_json::to_writer(&mut *jsonl, &StreamLine::Variant(record))
-                    .map_err(|e| write_err(e.into()))?;
-                jsonl.write_all(b"\n").map_err(write_err)?;
-            }
-            summary.alleles_written += 1;
-        }
-        if let Some(out) = vcf_out.as_mut() {
-            out.write_record(text, &all_matches)?;
-        }
-    }
+        })();
+        drop(batch_tx);
+        let totals = writer.join().expect("the writer thread does not panic");
+        (totals, read_result)
+    });
+    // The writer's error concerns an earlier line than the reader's.
+    let totals = totals?;
+    read_result?;
+    summary.records_read = totals.records;
+    summary.alleles_written = totals.alleles;
+    let Totals {
+        alleles_with_match,
+        match_counts,
+        ..
+    } = totals;
     progress.finish_and_clear();
+    if alleles_with_match > 0 {
+        summary
+            .counts
+            .insert("alleles_with_match".into(), alleles_with_match);
+    }
+    for ((source, level), n) in match_counts {
+        *summary
+            .counts
+            .entry(format!(
+                "matches:{}:{}",
+                source_names[source],
+                level_name(level)
+            ))
+            .or_default() += n;
+    }
     for source in &bundle.exact {
         summary.counts.insert(
             format!("exact_table_seeks:{}", source.name),
@@ -316,7 +423,7 @@ fn parse_record(
     let alts: Vec<&str> = fields[4].split(',').collect();
     let info = fields[7];
     let info_get = |key: &str| crate::sources::info_value(info, key);
-    let consequences: Vec<TranscriptConsequence> = match (layout, info_get("CSQ")) {
+    let mut consequences: Vec<TranscriptConsequence> = match (layout, info_get("CSQ")) {
         (Some(layout), Some(value)) if !value.is_empty() => {
             layout.parse(value).map_err(|e| format!("INFO/CSQ: {e}"))?
         }
@@ -339,7 +446,7 @@ fn parse_record(
                         .cloned()
                         .collect()
                 } else {
-                    consequences.clone()
+                    std::mem::take(&mut consequences)
                 };
                 record
             })
@@ -378,7 +485,7 @@ fn parse_record(
                 .cloned()
                 .collect();
         } else {
-            record.consequences = consequences.clone();
+            record.consequences = std::mem::take(&mut consequences);
         }
         record.calls = sample_calls(&fields, samples, index);
         out.push(record);
@@ -389,27 +496,35 @@ fn parse_record(
 /// Removes bases shared by REF and ALT (keeping one anchor base), so
 /// records that were not normalised still compare with bundle alleles.
 fn trim(allele: &mut GenomicAllele) {
-    let r = allele.ref_allele.as_bytes();
-    let a = allele.alt_allele.as_bytes();
     if allele.class() == variant_model::VariantClass::Symbolic {
         return;
     }
-    let mut suffix = 0;
-    while suffix + 1 < r.len()
-        && suffix + 1 < a.len()
-        && r[r.len() - 1 - suffix] == a[a.len() - 1 - suffix]
-    {
-        suffix += 1;
+    let (suffix, prefix) = {
+        let r = allele.ref_allele.as_bytes();
+        let a = allele.alt_allele.as_bytes();
+        let mut suffix = 0;
+        while suffix + 1 < r.len()
+            && suffix + 1 < a.len()
+            && r[r.len() - 1 - suffix] == a[a.len() - 1 - suffix]
+        {
+            suffix += 1;
+        }
+        let (r, a) = (&r[..r.len() - suffix], &a[..a.len() - suffix]);
+        let mut prefix = 0;
+        while prefix + 1 < r.len() && prefix + 1 < a.len() && r[prefix] == a[prefix] {
+            prefix += 1;
+        }
+        (suffix, prefix)
+    };
+    // Most alleles are already minimal: no allocation for them.
+    if suffix == 0 && prefix == 0 {
+        return;
     }
-    let (r, a) = (&r[..r.len() - suffix], &a[..a.len() - suffix]);
-    let mut prefix = 0;
-    while prefix + 1 < r.len() && prefix + 1 < a.len() && r[prefix] == a[prefix] {
-        prefix += 1;
+    for bases in [&mut allele.ref_allele, &mut allele.alt_allele] {
+        bases.truncate(bases.len() - suffix);
+        bases.drain(..prefix);
     }
-    let (r, a) = (r[prefix..].to_vec(), a[prefix..].to_vec());
     allele.pos += prefix as u64;
-    allele.ref_allele = String::from_utf8(r).expect("ASCII");
-    allele.alt_allele = String::from_utf8(a).expect("ASCII");
 }
 
 /// VEP's allele string for ALT `index` of a record: when every allele
@@ -479,13 +594,287 @@ fn sample_calls(fields: &[&str], samples: &[String], index: usize) -> Vec<Sample
         .collect()
 }
 
-/// The VCF output: the input with `KB` (every match) and per-source
-/// summary fields added to INFO.
+/// Input lines matched together: parsing, evidence decoding, curated
+/// matching and output formatting run on every core within a batch; only
+/// the exact-table look-ups (one merge-join cursor per table) and the
+/// writing are sequential. A batch ends at [`BATCH_LINES`] lines or
+/// [`BATCH_BYTES`] of input, which bounds memory whatever the input size.
+const BATCH_LINES: usize = 4096;
+const BATCH_BYTES: usize = 8 << 20;
+
+/// The lines of one batch (buffers reused from batch to batch).
+#[derive(Default)]
+struct Batch {
+    buffers: Vec<String>,
+    /// Input line number of each line.
+    numbers: Vec<u64>,
+}
+
+impl Batch {
+    /// Reads the next batch of non-empty lines; returns false at the end
+    /// of the input. Errors carry the line number.
+    fn fill(
+        &mut self,
+        reader: &mut dyn BufRead,
+        line_number: &mut u64,
+    ) -> Result<bool, (u64, std::io::Error)> {
+        self.numbers.clear();
+        let mut bytes = 0;
+        while self.numbers.len() < BATCH_LINES && bytes < BATCH_BYTES {
+            let index = self.numbers.len();
+            if self.buffers.len() == index {
+                self.buffers.push(String::new());
+            }
+            let line = &mut self.buffers[index];
+            line.clear();
+            let n = reader.read_line(line).map_err(|e| (*line_number + 1, e))?;
+            if n == 0 {
+                return Ok(false);
+            }
+            *line_number += 1;
+            while line.ends_with(['\n', '\r']) {
+                line.pop();
+            }
+            if line.is_empty() {
+                continue;
+            }
+            bytes += line.len();
+            self.numbers.push(*line_number);
+        }
+        Ok(true)
+    }
+
+    fn lines(&self) -> &[String] {
+        &self.buffers[..self.numbers.len()]
+    }
+
+    fn len(&self) -> usize {
+        self.numbers.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.numbers.is_empty()
+    }
+}
+
+/// A batch with its parsed alleles and their exact-table hits, on its way
+/// from the reader to the writer.
+struct LookedUp {
+    batch: Batch,
+    records: Vec<Vec<VariantRecord>>,
+    hits: Vec<Vec<Vec<crate::matcher::ExactHit>>>,
+}
+
+/// What the writer counted.
+#[derive(Default)]
+struct Totals {
+    records: u64,
+    alleles: u64,
+    alleles_with_match: u64,
+    /// By `(index into LineContext::source_names, level)`.
+    match_counts: BTreeMap<(usize, MatchLevel), u64>,
+}
+
+impl Totals {
+    fn add(&mut self, output: &LineOutput) {
+        self.records += 1;
+        self.alleles += output.alleles;
+        self.alleles_with_match += output.alleles_with_match;
+        for &key in &output.matches {
+            *self.match_counts.entry(key).or_default() += 1;
+        }
+    }
+}
+
+/// What matching and formatting one input line needs (shared by threads).
+struct LineContext<'a> {
+    curated: &'a [crate::curated::CuratedSource],
+    exact_sources: &'a [ExactSourceInfo],
+    /// Names of the exact then curated sources: matches are counted by
+    /// index into this list.
+    source_names: &'a [String],
+    vcf_fields: Option<&'a VcfFields>,
+    jsonl: bool,
+}
+
+/// The outputs of one input line.
+struct LineOutput {
+    /// Its JSON Lines records (one per allele), newline-terminated.
+    jsonl: Vec<u8>,
+    /// Its VCF line, newline-terminated.
+    vcf: Vec<u8>,
+    alleles: u64,
+    alleles_with_match: u64,
+    /// `(index into LineContext::source_names, level)` of every match.
+    matches: Vec<(usize, MatchLevel)>,
+}
+
+impl LineContext<'_> {
+    fn annotate_line(
+        &self,
+        text: &str,
+        alleles: Vec<VariantRecord>,
+        hits: Vec<Vec<crate::matcher::ExactHit>>,
+    ) -> Result<LineOutput, String> {
+        let mut output = LineOutput {
+            jsonl: Vec::new(),
+            vcf: Vec::new(),
+            alleles: alleles.len() as u64,
+            alleles_with_match: 0,
+            matches: Vec::new(),
+        };
+        let mut all_matches: Vec<Vec<KbMatch>> = Vec::with_capacity(alleles.len());
+        for (mut record, hits) in alleles.into_iter().zip(hits) {
+            let mut matches =
+                crate::matcher::exact_matches(self.exact_sources, &record.allele, &hits);
+            matches.extend(crate::matcher::match_curated(
+                self.curated,
+                &record.allele,
+                &record.consequences,
+            ));
+            crate::matcher::sort_matches(&mut matches);
+            if !matches.is_empty() {
+                output.alleles_with_match += 1;
+            }
+            for m in &matches {
+                let source = self
+                    .source_names
+                    .iter()
+                    .position(|name| *name == m.source)
+                    .expect("every match comes from a bundle source");
+                output.matches.push((source, m.level));
+            }
+            if self.jsonl {
+                if self.vcf_fields.is_some() {
+                    all_matches.push(matches.clone());
+                }
+                record.kb_matches = matches;
+                serde_json::to_writer(&mut output.jsonl, &StreamLine::Variant(record))
+                    .map_err(|e| format!("cannot write the JSON record: {e}"))?;
+                output.jsonl.push(b'\n');
+            } else {
+                all_matches.push(matches);
+            }
+        }
+        if let Some(fields) = self.vcf_fields {
+            fields.write_line(&mut output.vcf, text, &all_matches);
+        }
+        Ok(output)
+    }
+}
+
+/// The INFO fields the VCF output adds: `KB` (every match) and, per
+/// exact-allele source, its frequency or ClinVar summary.
+#[derive(Debug, Clone)]
+struct VcfFields {
+    /// gnomAD-like sources: `(name, AF key, GRPMAX_AF key)`.
+    population_sources: Vec<(String, String, String)>,
+    /// ClinVar sources: `(name, CLNSIG key, STARS key)`.
+    clinvar_sources: Vec<(String, String, String)>,
+}
+
+impl VcfFields {
+    /// Writes `text` (one input line, no newline) with the fields of its
+    /// alleles' matches added to INFO.
+    fn write_line(&self, out: &mut Vec<u8>, text: &str, matches: &[Vec<KbMatch>]) {
+        use crate::exact::encode_info_value as enc;
+        use std::fmt::Write as _;
+        let mut added = String::new();
+        let mut first_match = true;
+        for m in matches.iter().flatten() {
+            added.push_str(if first_match { "KB=" } else { "," });
+            first_match = false;
+            let _ = write!(
+                added,
+                "{}|{}|{}|{}",
+                enc(&m.source),
+                enc(&m.record_id),
+                level_name(m.level),
+                enc(m.transcript.as_deref().unwrap_or(""))
+            );
+        }
+        // Per-source values, one per ALT ('.' when that ALT has none),
+        // written straight into `added`.
+        type Value = fn(&KbMatch, &mut String) -> bool;
+        let mut values = String::new();
+        let mut per_alt = |key: &str, source: &str, value: Value| {
+            values.clear();
+            let mut any = false;
+            for (i, ms) in matches.iter().enumerate() {
+                if i > 0 {
+                    values.push(',');
+                }
+                let m = ms.iter().find(|m| m.source == source);
+                if m.is_some_and(|m| value(m, &mut values)) {
+                    any = true;
+                } else {
+                    values.push('.');
+                }
+            }
+            if any {
+                if !added.is_empty() {
+                    added.push(';');
+                }
+                added.push_str(key);
+                added.push('=');
+                added.push_str(&values);
+            }
+        };
+        fn af(m: &KbMatch, out: &mut String) -> bool {
+            let value = m.evidence.population.as_ref().and_then(|p| p.af);
+            value.is_some_and(|v| write!(out, "{v}").is_ok())
+        }
+        fn grpmax_af(m: &KbMatch, out: &mut String) -> bool {
+            let value = m.evidence.population.as_ref().and_then(|p| p.grpmax_af);
+            value.is_some_and(|v| write!(out, "{v}").is_ok())
+        }
+        fn clnsig(m: &KbMatch, out: &mut String) -> bool {
+            let value = m.evidence.clinical_significance.as_deref();
+            value.is_some_and(|v| {
+                out.push_str(&crate::exact::encode_info_value(v));
+                true
+            })
+        }
+        fn stars(m: &KbMatch, out: &mut String) -> bool {
+            m.evidence
+                .review_stars
+                .is_some_and(|v| write!(out, "{v}").is_ok())
+        }
+        for (name, af_key, grpmax_key) in &self.population_sources {
+            per_alt(af_key, name, af);
+            per_alt(grpmax_key, name, grpmax_af);
+        }
+        for (name, clnsig_key, stars_key) in &self.clinvar_sources {
+            per_alt(clnsig_key, name, clnsig);
+            per_alt(stars_key, name, stars);
+        }
+        if added.is_empty() {
+            out.extend_from_slice(text.as_bytes());
+        } else {
+            for (i, field) in text.splitn(9, '\t').enumerate() {
+                if i > 0 {
+                    out.push(b'\t');
+                }
+                if i == 7 {
+                    if field != "." && !field.is_empty() {
+                        out.extend_from_slice(field.as_bytes());
+                        out.push(b';');
+                    }
+                    out.extend_from_slice(added.as_bytes());
+                } else {
+                    out.extend_from_slice(field.as_bytes());
+                }
+            }
+        }
+        out.push(b'\n');
+    }
+}
+
+/// The VCF output: the input with the [`VcfFields`] added to INFO.
 struct VcfOut {
     path: PathBuf,
     writer: VcfWriter,
-    population_sources: Vec<String>,
-    clinvar_sources: Vec<String>,
+    fields: VcfFields,
 }
 
 /// Plain text or BGZF, written atomically.
@@ -523,31 +912,43 @@ impl VcfOut {
             // Blocks are compressed on worker threads while matching goes on.
             VcfWriter::Bgzf(std::io::BufWriter::with_capacity(
                 1 << 16,
-                noodles::bgzf::io::MultithreadedWriter::with_worker_count(
-                    std::num::NonZero::new(2).expect("non-zero"),
-                    output,
-                ),
+                noodles::bgzf::io::multithreaded_writer::Builder::default()
+                    .set_worker_count(std::num::NonZero::new(2).expect("non-zero"))
+                    .set_compression_level(
+                        noodles::bgzf::io::writer::CompressionLevel::try_from(
+                            std::env::var("KB_LEVEL")
+                                .ok()
+                                .and_then(|v| v.parse::<u8>().ok())
+                                .unwrap_or(6),
+                        )
+                        .unwrap(),
+                    )
+                    .build_from_writer(output),
             ))
         } else {
             VcfWriter::Plain(std::io::BufWriter::with_capacity(1 << 16, output))
         };
-        let population_sources = bundle
-            .exact
-            .iter()
-            .filter(|s| s.kind == SourceKind::Gnomad)
-            .map(|s| s.name.clone())
-            .collect::<Vec<_>>();
-        let clinvar_sources = bundle
-            .exact
-            .iter()
-            .filter(|s| s.kind == SourceKind::Clinvar)
-            .map(|s| s.name.clone())
-            .collect::<Vec<_>>();
+        let keys = |kind: SourceKind, first: &str, second: &str| -> Vec<(String, String, String)> {
+            bundle
+                .exact
+                .iter()
+                .filter(|s| s.kind == kind)
+                .map(|s| {
+                    (
+                        s.name.clone(),
+                        info_id(&s.name, first),
+                        info_id(&s.name, second),
+                    )
+                })
+                .collect()
+        };
         let mut out = Self {
             path: path.to_path_buf(),
             writer,
-            population_sources,
-            clinvar_sources,
+            fields: VcfFields {
+                population_sources: keys(SourceKind::Gnomad, "AF", "GRPMAX_AF"),
+                clinvar_sources: keys(SourceKind::Clinvar, "CLNSIG", "STARS"),
+            },
         };
         let mut text = String::new();
         for line in &header.meta {
@@ -555,24 +956,20 @@ impl VcfOut {
             text.push('\n');
         }
         text.push_str("##INFO=<ID=KB,Number=.,Type=String,Description=\"Knowledge-base matches from kb-lookup. Format: source|record_id|level|transcript\">\n");
-        for name in &out.population_sources {
+        for (name, af_key, grpmax_key) in &out.fields.population_sources {
             text.push_str(&format!(
-                "##INFO=<ID={},Number=1,Type=Float,Description=\"Allele frequency in {name}\">\n",
-                info_id(name, "AF")
+                "##INFO=<ID={af_key},Number=1,Type=Float,Description=\"Allele frequency in {name}\">\n"
             ));
             text.push_str(&format!(
-                "##INFO=<ID={},Number=1,Type=Float,Description=\"Highest group allele frequency in {name}\">\n",
-                info_id(name, "GRPMAX_AF")
+                "##INFO=<ID={grpmax_key},Number=1,Type=Float,Description=\"Highest group allele frequency in {name}\">\n"
             ));
         }
-        for name in &out.clinvar_sources {
+        for (name, clnsig_key, stars_key) in &out.fields.clinvar_sources {
             text.push_str(&format!(
-                "##INFO=<ID={},Number=.,Type=String,Description=\"ClinVar classification in {name}\">\n",
-                info_id(name, "CLNSIG")
+                "##INFO=<ID={clnsig_key},Number=.,Type=String,Description=\"ClinVar classification in {name}\">\n"
             ));
             text.push_str(&format!(
-                "##INFO=<ID={},Number=.,Type=Integer,Description=\"ClinVar review stars in {name}\">\n",
-                info_id(name, "STARS")
+                "##INFO=<ID={stars_key},Number=.,Type=Integer,Description=\"ClinVar review stars in {name}\">\n"
             ));
         }
         text.push_str(&format!(
@@ -587,90 +984,10 @@ impl VcfOut {
         Ok(out)
     }
 
-    fn write_record(&mut self, text: &str, matches: &[Vec<KbMatch>]) -> crate::Result<()> {
-        use crate::exact::encode_info_value as enc;
-        let mut added: Vec<String> = Vec::new();
-        let kb: Vec<String> = matches
-            .iter()
-            .flatten()
-            .map(|m| {
-                format!(
-                    "{}|{}|{}|{}",
-                    enc(&m.source),
-                    enc(&m.record_id),
-                    level_name(m.level),
-                    enc(m.transcript.as_deref().unwrap_or(""))
-                )
-            })
-            .collect();
-        if !kb.is_empty() {
-            added.push(format!("KB={}", kb.join(",")));
-        }
-        // Per-source values, one per ALT ('.' when that ALT has none).
-        let per_alt =
-            |source: &str, value: &dyn Fn(&KbMatch) -> Option<String>| -> Option<String> {
-                let values: Vec<String> = matches
-                    .iter()
-                    .map(|ms| {
-                        ms.iter()
-                            .find(|m| m.source == source)
-                            .and_then(value)
-                            .unwrap_or_else(|| ".".into())
-                    })
-                    .collect();
-                values.iter().any(|v| v != ".").then(|| values.join(","))
-            };
-        for name in &self.population_sources {
-            let af = |m: &KbMatch| m.evidence.population.as_ref()?.af.map(|v| v.to_string());
-            let grpmax = |m: &KbMatch| {
-                m.evidence
-                    .population
-                    .as_ref()?
-                    .grpmax_af
-                    .map(|v| v.to_string())
-            };
-            if let Some(v) = per_alt(name, &af) {
-                added.push(format!("{}={v}", info_id(name, "AF")));
-            }
-            if let Some(v) = per_alt(name, &grpmax) {
-                added.push(format!("{}={v}", info_id(name, "GRPMAX_AF")));
-            }
-        }
-        for name in &self.clinvar_sources {
-            let sig = |m: &KbMatch| m.evidence.clinical_significance.as_deref().map(enc);
-            let stars = |m: &KbMatch| m.evidence.review_stars.map(|s| s.to_string());
-            if let Some(v) = per_alt(name, &sig) {
-                added.push(format!("{}={v}", info_id(name, "CLNSIG")));
-            }
-            if let Some(v) = per_alt(name, &stars) {
-                added.push(format!("{}={v}", info_id(name, "STARS")));
-            }
-        }
-        let err = |e: std::io::Error| crate::Error::file(&self.path, e);
-        if added.is_empty() {
-            self.writer.write_all(text.as_bytes()).map_err(err)?;
-        } else {
-            let mut fields = text.splitn(9, '\t');
-            let mut first = true;
-            for (i, field) in fields.by_ref().enumerate() {
-                if !first {
-                    self.writer.write_all(b"\t").map_err(err)?;
-                }
-                first = false;
-                if i == 7 {
-                    if field != "." && !field.is_empty() {
-                        self.writer.write_all(field.as_bytes()).map_err(err)?;
-                        self.writer.write_all(b";").map_err(err)?;
-                    }
-                    self.writer
-                        .write_all(added.join(";").as_bytes())
-                        .map_err(err)?;
-                } else {
-                    self.writer.write_all(field.as_bytes()).map_err(err)?;
-                }
-            }
-        }
-        self.writer.write_all(b"\n").map_err(err)
+    fn write_line(&mut self, line: &[u8]) -> crate::Result<()> {
+        self.writer
+            .write_all(line)
+            .map_err(|e| crate::Error::file(&self.path, e))
     }
 
     fn finish(self) -> crate::Result<()> {

@@ -432,6 +432,8 @@ pub struct ExactTable {
     next: Option<SourceLine>,
     contig_done: bool,
     line: Vec<u8>,
+    /// The last queried contig name and its id in this table, if any.
+    resolved: Option<(String, Option<usize>)>,
     pub stats: ReadStats,
 }
 
@@ -471,6 +473,7 @@ impl ExactTable {
             next: None,
             contig_done: true,
             line: Vec::new(),
+            resolved: None,
             stats: ReadStats::default(),
         })
     }
@@ -481,8 +484,17 @@ impl ExactTable {
 
     /// The records at `chrom:pos` (any REF/ALT); the caller compares alleles.
     pub fn at(&mut self, chrom: &str, pos: u64) -> crate::Result<&[SourceLine]> {
-        let Some(id) = crate::contig::aliases(chrom).find_map(|n| self.contig_ids.get(&n).copied())
-        else {
+        // Queries come grouped by contig: resolve its name once per contig.
+        let id = match &self.resolved {
+            Some((name, id)) if name == chrom => *id,
+            _ => {
+                let id =
+                    crate::contig::aliases(chrom).find_map(|n| self.contig_ids.get(&n).copied());
+                self.resolved = Some((chrom.to_string(), id));
+                id
+            }
+        };
+        let Some(id) = id else {
             return Ok(&[]);
         };
         if self.contig == Some(id) && self.at_pos == pos {

@@ -19,8 +19,10 @@ use variant_model::GenomicAllele;
 use variant_model::consequence::{FeatureNumber, Impact, SoTerm, TranscriptConsequence};
 use variant_model::evidence::{KbMatch, MatchLevel};
 
-use crate::bundle::Bundle;
+use crate::bundle::{Bundle, ExactSource};
 use crate::curated::{CuratedSource, GeneCategory, MatchRule, RegionEffect};
+use crate::exact::SourceLine;
+use crate::manifest::SourceKind;
 use crate::protein_change::{self, ChangeKind, ProteinChange};
 
 /// What the matcher reads from one transcript consequence.
@@ -333,33 +335,91 @@ fn to_match(source: &CuratedSource, index: usize, candidate: &Candidate) -> KbMa
     }
 }
 
-/// Matches an allele against the exact-allele tables (sequential: the
-/// tables keep a cursor for the merge-join).
-pub fn match_exact(bundle: &mut Bundle, allele: &GenomicAllele) -> crate::Result<Vec<KbMatch>> {
-    let mut matches = Vec::new();
-    for source in &mut bundle.exact {
-        let lines = source.table.at(&allele.chrom, allele.pos)?;
-        for line in lines {
+/// A record of an exact-allele table with an allele's REF and ALT: found
+/// by [`exact_hits`] (sequential), turned into a match by [`exact_matches`]
+/// (no I/O; can run on any thread).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExactHit {
+    /// Index of the source in [`Bundle::exact`].
+    pub source: usize,
+    pub line: SourceLine,
+}
+
+/// What a match needs to know about an exact-allele source (its table
+/// stays with the sequential reader).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExactSourceInfo {
+    pub name: String,
+    pub kind: SourceKind,
+    pub version: String,
+    /// Made-up data: matches carry no links into the real database.
+    pub synthetic: bool,
+}
+
+impl ExactSourceInfo {
+    pub fn of(source: &ExactSource) -> Self {
+        Self {
+            name: source.name.clone(),
+            kind: source.kind,
+            version: source.version.clone(),
+            synthetic: source.synthetic,
+        }
+    }
+}
+
+/// The exact-table records of an allele (sequential: each table keeps a
+/// cursor for the merge-join, so alleles should come in position order).
+pub fn exact_hits(
+    sources: &mut [ExactSource],
+    allele: &GenomicAllele,
+) -> crate::Result<Vec<ExactHit>> {
+    let mut hits = Vec::new();
+    for (index, source) in sources.iter_mut().enumerate() {
+        for line in source.table.at(&allele.chrom, allele.pos)? {
             if line.ref_allele() == allele.ref_allele && line.alt_allele() == allele.alt_allele {
-                let (record_id, term, mut evidence) =
-                    crate::sources::exact_evidence(source.kind, &allele.chrom, line);
-                if source.synthetic {
-                    evidence.url = None;
-                }
-                matches.push(KbMatch {
-                    source: source.name.clone(),
-                    source_version: Some(source.version.clone()),
-                    record_id,
-                    level: MatchLevel::ExactAllele,
-                    matched_term: term,
-                    transcript: None,
-                    on_picked_transcript: None,
-                    evidence,
+                hits.push(ExactHit {
+                    source: index,
+                    line: line.clone(),
                 });
             }
         }
     }
-    Ok(matches)
+    Ok(hits)
+}
+
+/// The matches of an allele's exact hits, with their evidence decoded.
+pub fn exact_matches(
+    sources: &[ExactSourceInfo],
+    allele: &GenomicAllele,
+    hits: &[ExactHit],
+) -> Vec<KbMatch> {
+    hits.iter()
+        .map(|hit| {
+            let source = &sources[hit.source];
+            let (record_id, term, mut evidence) =
+                crate::sources::exact_evidence(source.kind, &allele.chrom, &hit.line);
+            if source.synthetic {
+                evidence.url = None;
+            }
+            KbMatch {
+                source: source.name.clone(),
+                source_version: Some(source.version.clone()),
+                record_id,
+                level: MatchLevel::ExactAllele,
+                matched_term: term,
+                transcript: None,
+                on_picked_transcript: None,
+                evidence,
+            }
+        })
+        .collect()
+}
+
+/// Matches an allele against the exact-allele tables.
+pub fn match_exact(bundle: &mut Bundle, allele: &GenomicAllele) -> crate::Result<Vec<KbMatch>> {
+    let hits = exact_hits(&mut bundle.exact, allele)?;
+    let sources: Vec<ExactSourceInfo> = bundle.exact.iter().map(ExactSourceInfo::of).collect();
+    Ok(exact_matches(&sources, allele, &hits))
 }
 
 /// Every match of one allele, strongest level first, then by source and

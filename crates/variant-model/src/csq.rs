@@ -57,6 +57,18 @@ pub fn csq_header_description(tool: &str) -> String {
 /// INFO column and of CSQ itself must not appear raw.
 pub fn escape_value(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
+    push_escaped(&mut out, value);
+    out
+}
+
+/// Appends `value` escaped as [`escape_value`] does.
+fn push_escaped(out: &mut String, value: &str) {
+    // Most values need no escaping: copy them whole.
+    let plain = |b: &u8| b.is_ascii_graphic() && !matches!(b, b',' | b'|' | b';' | b'=');
+    if value.as_bytes().iter().all(plain) {
+        out.push_str(value);
+        return;
+    }
     for c in value.chars() {
         match c {
             ',' | '|' => out.push('&'),
@@ -66,7 +78,6 @@ pub fn escape_value(value: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// Reverses [`escape_value`] for the percent-encoded characters.
@@ -74,74 +85,148 @@ pub fn unescape_value(value: &str) -> String {
     value.replace("%3B", ";").replace("%3D", "=")
 }
 
-fn opt(value: &Option<String>) -> String {
-    value.as_deref().map(escape_value).unwrap_or_default()
+fn push_opt(out: &mut String, value: &Option<String>) {
+    if let Some(v) = value {
+        push_escaped(out, v);
+    }
+}
+
+/// Appends escaped values joined by `&`.
+fn push_list(out: &mut String, values: &[String]) {
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        push_escaped(out, v);
+    }
+}
+
+/// Appends a [`PositionRange`] as [`PositionRange::to_vep`] writes it.
+fn push_range(out: &mut String, range: Option<PositionRange>) {
+    use std::fmt::Write;
+    let Some(range) = range else { return };
+    match (range.start, range.end) {
+        (Some(s), Some(e)) if s == e => write!(out, "{s}"),
+        (s, e) => match s {
+            Some(s) => write!(out, "{s}"),
+            None => write!(out, "?"),
+        }
+        .and_then(|_| out.write_char('-'))
+        .and_then(|_| match e {
+            Some(e) => write!(out, "{e}"),
+            None => write!(out, "?"),
+        }),
+    }
+    .expect("writing to a String cannot fail");
+}
+
+/// Appends a [`FeatureNumber`] as [`FeatureNumber::to_vep`] writes it.
+fn push_number(out: &mut String, number: Option<FeatureNumber>) {
+    use std::fmt::Write;
+    let Some(n) = number else { return };
+    if n.first == n.last {
+        write!(out, "{}/{}", n.first, n.total)
+    } else {
+        write!(out, "{}-{}/{}", n.first, n.last, n.total)
+    }
+    .expect("writing to a String cannot fail");
 }
 
 /// Formats one consequence as a CSQ entry (fields joined by `|`).
 pub fn format_entry(c: &TranscriptConsequence) -> String {
-    let consequences = c
-        .consequences
-        .iter()
-        .map(|t| t.as_str())
-        .collect::<Vec<_>>()
-        .join("&");
-    let fields: Vec<String> = vec![
-        escape_value(&c.allele),
-        consequences,
-        c.impact.map(|i| i.as_str().to_string()).unwrap_or_default(),
-        opt(&c.symbol),
-        opt(&c.gene),
-        opt(&c.feature_type),
-        opt(&c.feature),
-        opt(&c.biotype),
-        c.exon.map(FeatureNumber::to_vep).unwrap_or_default(),
-        c.intron.map(FeatureNumber::to_vep).unwrap_or_default(),
-        opt(&c.hgvsc),
-        opt(&c.hgvsp),
-        c.cdna_position
-            .map(PositionRange::to_vep)
-            .unwrap_or_default(),
-        c.cds_position
-            .map(PositionRange::to_vep)
-            .unwrap_or_default(),
-        c.protein_position
-            .map(PositionRange::to_vep)
-            .unwrap_or_default(),
-        opt(&c.amino_acids),
-        opt(&c.codons),
-        c.existing_variation
-            .iter()
-            .map(|v| escape_value(v))
-            .collect::<Vec<_>>()
-            .join("&"),
-        c.distance.map(|d| d.to_string()).unwrap_or_default(),
-        c.strand.map(|s| s.as_vep().to_string()).unwrap_or_default(),
-        c.flags
-            .iter()
-            .map(|v| escape_value(v))
-            .collect::<Vec<_>>()
-            .join("&"),
-        if c.pick { "1".into() } else { String::new() },
-        opt(&c.variant_class),
-        opt(&c.symbol_source),
-        opt(&c.hgnc_id),
-        if c.canonical {
-            "YES".into()
-        } else {
-            String::new()
-        },
-        opt(&c.mane_select),
-        opt(&c.mane_plus_clinical),
-        opt(&c.tsl),
-        opt(&c.ccds),
-        opt(&c.ensp),
-        opt(&c.source),
-        c.hgvs_offset.map(|o| o.to_string()).unwrap_or_default(),
-        opt(&c.hgvsg),
-    ];
-    debug_assert_eq!(fields.len(), CSQ_FIELDS.len());
-    fields.join("|")
+    let mut out = String::with_capacity(256);
+    write_entry(c, &mut out);
+    out
+}
+
+/// Appends one consequence as a CSQ entry (as [`format_entry`] makes it)
+/// to `out`, without allocating per field.
+pub fn write_entry(c: &TranscriptConsequence, out: &mut String) {
+    use std::fmt::Write;
+    push_escaped(out, &c.allele);
+    out.push('|');
+    for (i, t) in c.consequences.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        out.push_str(t.as_str());
+    }
+    out.push('|');
+    if let Some(impact) = c.impact {
+        out.push_str(impact.as_str());
+    }
+    out.push('|');
+    push_opt(out, &c.symbol);
+    out.push('|');
+    push_opt(out, &c.gene);
+    out.push('|');
+    push_opt(out, &c.feature_type);
+    out.push('|');
+    push_opt(out, &c.feature);
+    out.push('|');
+    push_opt(out, &c.biotype);
+    out.push('|');
+    push_number(out, c.exon);
+    out.push('|');
+    push_number(out, c.intron);
+    out.push('|');
+    push_opt(out, &c.hgvsc);
+    out.push('|');
+    push_opt(out, &c.hgvsp);
+    out.push('|');
+    push_range(out, c.cdna_position);
+    out.push('|');
+    push_range(out, c.cds_position);
+    out.push('|');
+    push_range(out, c.protein_position);
+    out.push('|');
+    push_opt(out, &c.amino_acids);
+    out.push('|');
+    push_opt(out, &c.codons);
+    out.push('|');
+    push_list(out, &c.existing_variation);
+    out.push('|');
+    if let Some(d) = c.distance {
+        write!(out, "{d}").expect("writing to a String cannot fail");
+    }
+    out.push('|');
+    if let Some(s) = c.strand {
+        out.push_str(s.as_vep());
+    }
+    out.push('|');
+    push_list(out, &c.flags);
+    out.push('|');
+    if c.pick {
+        out.push('1');
+    }
+    out.push('|');
+    push_opt(out, &c.variant_class);
+    out.push('|');
+    push_opt(out, &c.symbol_source);
+    out.push('|');
+    push_opt(out, &c.hgnc_id);
+    out.push('|');
+    if c.canonical {
+        out.push_str("YES");
+    }
+    out.push('|');
+    push_opt(out, &c.mane_select);
+    out.push('|');
+    push_opt(out, &c.mane_plus_clinical);
+    out.push('|');
+    push_opt(out, &c.tsl);
+    out.push('|');
+    push_opt(out, &c.ccds);
+    out.push('|');
+    push_opt(out, &c.ensp);
+    out.push('|');
+    push_opt(out, &c.source);
+    out.push('|');
+    if let Some(o) = c.hgvs_offset {
+        write!(out, "{o}").expect("writing to a String cannot fail");
+    }
+    out.push('|');
+    push_opt(out, &c.hgvsg);
 }
 
 /// Formats all consequences of one allele as the `INFO/CSQ` value.
@@ -334,6 +419,103 @@ mod tests {
         assert!(entry.starts_with("T|missense_variant|MODERATE|BRAF|ENSG00000157764|Transcript|"));
         let parsed = CsqLayout::ours().parse_entry(&entry).unwrap();
         assert_eq!(parsed, braf());
+    }
+
+    /// The entry as a list of separately escaped fields joined by `|`: an
+    /// independent statement of the layout `write_entry` must produce.
+    fn entry_by_fields(c: &TranscriptConsequence) -> String {
+        let opt = |v: &Option<String>| v.as_deref().map(escape_value).unwrap_or_default();
+        let list = |v: &[String]| {
+            v.iter()
+                .map(|x| escape_value(x))
+                .collect::<Vec<_>>()
+                .join("&")
+        };
+        let fields = [
+            escape_value(&c.allele),
+            c.consequences
+                .iter()
+                .map(|t| t.as_str())
+                .collect::<Vec<_>>()
+                .join("&"),
+            c.impact.map(|i| i.as_str().to_string()).unwrap_or_default(),
+            opt(&c.symbol),
+            opt(&c.gene),
+            opt(&c.feature_type),
+            opt(&c.feature),
+            opt(&c.biotype),
+            c.exon.map(FeatureNumber::to_vep).unwrap_or_default(),
+            c.intron.map(FeatureNumber::to_vep).unwrap_or_default(),
+            opt(&c.hgvsc),
+            opt(&c.hgvsp),
+            c.cdna_position
+                .map(PositionRange::to_vep)
+                .unwrap_or_default(),
+            c.cds_position
+                .map(PositionRange::to_vep)
+                .unwrap_or_default(),
+            c.protein_position
+                .map(PositionRange::to_vep)
+                .unwrap_or_default(),
+            opt(&c.amino_acids),
+            opt(&c.codons),
+            list(&c.existing_variation),
+            c.distance.map(|d| d.to_string()).unwrap_or_default(),
+            c.strand.map(|s| s.as_vep().to_string()).unwrap_or_default(),
+            list(&c.flags),
+            if c.pick { "1".into() } else { String::new() },
+            opt(&c.variant_class),
+            opt(&c.symbol_source),
+            opt(&c.hgnc_id),
+            if c.canonical {
+                "YES".into()
+            } else {
+                String::new()
+            },
+            opt(&c.mane_select),
+            opt(&c.mane_plus_clinical),
+            opt(&c.tsl),
+            opt(&c.ccds),
+            opt(&c.ensp),
+            opt(&c.source),
+            c.hgvs_offset.map(|o| o.to_string()).unwrap_or_default(),
+            opt(&c.hgvsg),
+        ];
+        assert_eq!(fields.len(), CSQ_FIELDS.len());
+        fields.join("|")
+    }
+
+    #[test]
+    fn entries_have_every_field_in_order_and_escaped() {
+        let mut full = braf();
+        full.intron = Some(FeatureNumber {
+            first: 2,
+            last: 3,
+            total: 9,
+        });
+        full.cdna_position = Some(PositionRange {
+            start: None,
+            end: Some(40),
+        });
+        full.existing_variation = vec!["rs1".into(), "COSV 2".into()];
+        full.flags = vec!["cds_start_NF".into(), "cds_end_NF".into()];
+        full.distance = Some(250);
+        full.hgvs_offset = Some(-2);
+        full.variant_class = Some("SNV".into());
+        full.hgvsg = Some("7:g.140753336A>T".into());
+        full.tsl = Some("1".into());
+        full.source = Some("Ensembl".into());
+        let mut odd = full.clone();
+        odd.symbol = Some("a,b|c;d=e f\tg\u{a0}h%3Bµ".into());
+        odd.consequences.push(SoTerm::SpliceRegionVariant);
+        for c in [braf(), full, odd, TranscriptConsequence::default()] {
+            assert_eq!(format_entry(&c), entry_by_fields(&c));
+        }
+        let odd = format_entry(&TranscriptConsequence {
+            symbol: Some("a,b|c;d=e f".into()),
+            ..Default::default()
+        });
+        assert!(odd.starts_with("|||a&b&c%3Bd%3De_f|"));
     }
 
     #[test]

@@ -64,10 +64,19 @@ pub fn is_bgzip_path(path: &Path) -> bool {
 
 enum Sink {
     Plain(vcf::io::Writer<AtomicOutput>),
+    /// BGZF blocks are compressed by worker threads while records are
+    /// annotated and formatted.
     Bgzf {
-        writer: vcf::io::Writer<bgzf::io::Writer<BufWriter<NamedTempFile>>>,
+        writer: vcf::io::Writer<bgzf::io::MultithreadedWriter<BufWriter<NamedTempFile>>>,
         target: PathBuf,
     },
+}
+
+/// Formats a record as the VCF line [`VcfOutput::write`] writes for it
+/// (with its newline), appended to `buf`; lets records be formatted in
+/// parallel and then written in order with [`VcfOutput::write_formatted`].
+pub fn format_record(header: &Header, record: &RecordBuf, buf: &mut Vec<u8>) -> io::Result<()> {
+    vcf::io::Writer::new(buf).write_variant_record(header, record)
 }
 
 pub struct VcfOutput {
@@ -86,7 +95,12 @@ impl VcfOutput {
         let sink = match path {
             Some(p) if p != Path::new("-") && is_bgzip_path(p) => {
                 let temp = temp_in_dir(p).map_err(|e| fail(format!("cannot create: {e}")))?;
-                let writer = bgzf::io::Writer::new(BufWriter::with_capacity(1 << 16, temp));
+                let workers =
+                    std::thread::available_parallelism().unwrap_or(std::num::NonZero::<usize>::MIN);
+                let writer = bgzf::io::MultithreadedWriter::with_worker_count(
+                    workers,
+                    BufWriter::with_capacity(1 << 16, temp),
+                );
                 Sink::Bgzf {
                     writer: vcf::io::Writer::new(writer),
                     target: p.to_path_buf(),
@@ -121,6 +135,15 @@ impl VcfOutput {
         let result = match &mut self.sink {
             Sink::Plain(w) => w.write_variant_record(&self.header, record),
             Sink::Bgzf { writer, .. } => writer.write_variant_record(&self.header, record),
+        };
+        result.map_err(|e| self.error(e))
+    }
+
+    /// Writes VCF lines made by [`format_record`].
+    pub fn write_formatted(&mut self, lines: &[u8]) -> Result<(), OutputError> {
+        let result = match &mut self.sink {
+            Sink::Plain(w) => w.get_mut().write_all(lines),
+            Sink::Bgzf { writer, .. } => writer.get_mut().write_all(lines),
         };
         result.map_err(|e| self.error(e))
     }

@@ -7,16 +7,55 @@ use anyhow::Context;
 use rayon::prelude::*;
 
 use crate::cli::Args;
-use crate::consequence::{AnnotateOptions, Annotator, into_output_record};
+use crate::consequence::{AnnotateOptions, Annotator, write_output_record};
 use crate::gene_model::GeneModel;
 use crate::input::{InputOptions, VcfInput};
 use crate::normalise::{NormaliseError, NormaliseOptions, Normaliser, RefMismatch, SortWindow};
-use crate::output::{VcfOutput, add_provenance, command_line};
+use crate::output::{VcfOutput, add_provenance, command_line, format_record};
 use crate::record::{InputRecord, NormFlag, NormalisedRecord};
 use crate::reference::Reference;
 
 /// Records parsed and normalised per parallel step; bounds memory.
 const CHUNK_RECORDS: usize = 20_000;
+
+/// Records formatted into one buffer by one parallel task.
+const FORMAT_BATCH: usize = 256;
+
+/// VCF lines formatted by one parallel task, and the first error.
+#[derive(Default)]
+struct Formatted {
+    bytes: Vec<u8>,
+    records: u64,
+    error: Option<std::io::Error>,
+    scratch: String,
+}
+
+/// Formats records as VCF lines in parallel, then writes them in order.
+/// Returns how many were written.
+fn write_in_order<T: Send>(
+    items: Vec<T>,
+    output: &mut VcfOutput,
+    format: impl Fn(T, &mut Vec<u8>, &mut String) -> std::io::Result<()> + Sync,
+) -> anyhow::Result<u64> {
+    let n = items.len() as u64;
+    let buffers = items
+        .into_par_iter()
+        .chunks(FORMAT_BATCH)
+        .map(|batch| {
+            let mut buf = Vec::with_capacity(batch.len() * 256);
+            let mut scratch = String::new();
+            for item in batch {
+                format(item, &mut buf, &mut scratch)?;
+            }
+            Ok(buf)
+        })
+        .collect::<std::io::Result<Vec<Vec<u8>>>>()
+        .map_err(|e| anyhow::anyhow!("cannot format a record: {e}"))?;
+    for buf in &buffers {
+        output.write_formatted(buf)?;
+    }
+    Ok(n)
+}
 
 /// Counts reported at the end of a run, so nothing disappears silently.
 #[derive(Debug, Default, serde::Serialize)]
@@ -104,54 +143,51 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     add_provenance(&mut header, &command_line());
     let mut output = VcfOutput::create(args.output.as_deref(), &header)?;
 
-    let mut window = SortWindow::new(args.site_window);
     let mut summary = RunSummary::default();
     let progress = variant_model::progress::record_progress("records", None);
-
-    let emit = |records: Vec<NormalisedRecord>,
-                annotator: &mut Option<Annotator>,
-                output: &mut VcfOutput,
-                summary: &mut RunSummary|
-     -> anyhow::Result<()> {
-        let records = count_and_filter(records, args.ref_mismatch, summary);
-        match annotator {
-            Some(a) => {
-                for annotated in a.annotate(records)? {
-                    output.write(&into_output_record(annotated))?;
-                    summary.alleles_written += 1;
-                }
-            }
-            None => {
-                for r in records {
-                    output.write(&r.record)?;
-                    summary.alleles_written += 1;
-                }
+    // Annotated blocks are formatted on the worker thread that annotated
+    // them; only the bytes come back, in order.
+    let format_blocks = |acc: &mut Formatted, block: Vec<crate::record::AnnotatedRecord>| {
+        for record in block {
+            if acc.error.is_none() {
+                acc.error =
+                    write_output_record(&header, record, &mut acc.bytes, &mut acc.scratch).err();
+                acc.records += 1;
             }
         }
-        Ok(())
     };
-
-    while let Some(chunk) = input.next_chunk(CHUNK_RECORDS)? {
-        let n = chunk.len() as u64;
-        for record in normalise_chunk(&normaliser, chunk, input.name())? {
-            window.push(record);
+    let write_formatted = |parts: Vec<Formatted>, output: &mut VcfOutput| -> anyhow::Result<u64> {
+        let mut n = 0;
+        for part in parts {
+            if let Some(e) = part.error {
+                anyhow::bail!("cannot format a record: {e}");
+            }
+            output.write_formatted(&part.bytes)?;
+            n += part.records;
         }
-        window.check().map_err(|e| located(input.name(), &e))?;
-        emit(
-            window.drain_ready(),
-            &mut annotator,
-            &mut output,
-            &mut summary,
-        )?;
-        progress.inc(n);
-    }
-    emit(window.finish(), &mut annotator, &mut output, &mut summary)?;
+        Ok(n)
+    };
+    let mut written = 0;
+    stream_normalised(
+        args,
+        &mut input,
+        &normaliser,
+        &mut summary,
+        &progress,
+        |records| {
+            written += match annotator.as_mut() {
+                Some(a) => write_formatted(a.annotate_into(records, &format_blocks)?, &mut output)?,
+                None => write_in_order(records, &mut output, |r, buf, _| {
+                    format_record(&header, &r.record, buf)
+                })?,
+            };
+            Ok(())
+        },
+    )?;
     if let Some(a) = annotator.as_mut() {
-        for annotated in a.finish()? {
-            output.write(&into_output_record(annotated))?;
-            summary.alleles_written += 1;
-        }
+        written += write_formatted(a.finish_into(&format_blocks)?, &mut output)?;
     }
+    summary.alleles_written = written;
     output.commit()?;
     progress.finish_and_clear();
 
@@ -160,6 +196,77 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     summary.warnings = input.warnings().to_vec();
     report(&summary, args)?;
     Ok(())
+}
+
+/// Batches of normalised records that may wait for the consumer.
+const QUEUED_BATCHES: usize = 2;
+
+/// Reads, validates, normalises and re-sorts the input on a thread of its
+/// own, so that this overlaps with what `consume` does with the batch
+/// before (annotating, formatting, writing). Batches arrive in input order,
+/// already counted into `summary` (and filtered by `--ref-mismatch
+/// exclude`). Memory stays bounded: the reader waits while
+/// [`QUEUED_BATCHES`] batches are queued.
+fn stream_normalised(
+    args: &Args,
+    input: &mut VcfInput,
+    normaliser: &Normaliser<'_>,
+    summary: &mut RunSummary,
+    progress: &indicatif::ProgressBar,
+    mut consume: impl FnMut(Vec<NormalisedRecord>) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    type Batch = anyhow::Result<(Vec<NormalisedRecord>, u64)>;
+    std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Batch>(QUEUED_BATCHES);
+        let reader = scope.spawn(move || {
+            let mut counts = RunSummary::default();
+            let mut window = SortWindow::new(args.site_window);
+            let mut read = || -> anyhow::Result<()> {
+                while let Some(chunk) = input.next_chunk(CHUNK_RECORDS)? {
+                    let n = chunk.len() as u64;
+                    for record in normalise_chunk(normaliser, chunk, input.name())? {
+                        window.push(record);
+                    }
+                    window.check().map_err(|e| located(input.name(), &e))?;
+                    let ready =
+                        count_and_filter(window.drain_ready(), args.ref_mismatch, &mut counts);
+                    if sender.send(Ok((ready, n))).is_err() {
+                        // The consumer failed and stopped listening.
+                        return Ok(());
+                    }
+                }
+                let rest = count_and_filter(window.finish(), args.ref_mismatch, &mut counts);
+                window.check().map_err(|e| located(input.name(), &e))?;
+                let _ = sender.send(Ok((rest, 0)));
+                Ok(())
+            };
+            if let Err(e) = read() {
+                let _ = sender.send(Err(e));
+            }
+            counts
+        });
+        let mut outcome = Ok(());
+        for batch in &receiver {
+            let result = batch.and_then(|(records, n)| {
+                consume(records)?;
+                progress.inc(n);
+                Ok(())
+            });
+            if result.is_err() {
+                outcome = result;
+                break;
+            }
+        }
+        // Unblocks the reader if it is waiting to send.
+        drop(receiver);
+        let counts = reader
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        for (key, n) in counts.counts {
+            *summary.counts.entry(key).or_default() += n;
+        }
+        outcome
+    })
 }
 
 /// `FILE:LINE: message` for a normalisation error.
@@ -230,30 +337,23 @@ fn normalise_only(args: &Args, reference: Option<&Reference>) -> anyhow::Result<
     normaliser.add_header_lines(&mut header);
     add_provenance(&mut header, &command_line());
     let mut output = VcfOutput::create(args.output.as_deref(), &header)?;
-    let mut window = SortWindow::new(args.site_window);
     let mut summary = RunSummary::default();
     let progress = variant_model::progress::record_progress("records", None);
-    let write = |records: Vec<NormalisedRecord>,
-                 output: &mut VcfOutput,
-                 summary: &mut RunSummary|
-     -> anyhow::Result<()> {
-        for r in count_and_filter(records, args.ref_mismatch, summary) {
-            output.write(&r.record)?;
-            summary.alleles_written += 1;
-        }
-        Ok(())
-    };
-    while let Some(chunk) = input.next_chunk(CHUNK_RECORDS)? {
-        let n = chunk.len() as u64;
-        for record in normalise_chunk(&normaliser, chunk, input.name())? {
-            window.push(record);
-        }
-        window.check().map_err(|e| located(input.name(), &e))?;
-        write(window.drain_ready(), &mut output, &mut summary)?;
-        progress.inc(n);
-    }
-    write(window.finish(), &mut output, &mut summary)?;
-    window.check().map_err(|e| located(input.name(), &e))?;
+    let mut written = 0;
+    stream_normalised(
+        args,
+        &mut input,
+        &normaliser,
+        &mut summary,
+        &progress,
+        |records| {
+            written += write_in_order(records, &mut output, |r, buf, _| {
+                format_record(&header, &r.record, buf)
+            })?;
+            Ok(())
+        },
+    )?;
+    summary.alleles_written = written;
     output.commit()?;
     progress.finish_and_clear();
     summary.records_read = input.records_read();

@@ -86,8 +86,10 @@ const SOFT_BLOCK_RECORDS: usize = 1_000;
 const MAX_BLOCK_RECORDS: usize = 10_000;
 const BLOCK_CUT_GAP: u64 = 1_000;
 
-/// Complete blocks gathered before they are annotated in parallel.
-const PARALLEL_BLOCKS: usize = 64;
+/// Records of complete blocks gathered before they are annotated in
+/// parallel, and the least one parallel task gets (whole blocks).
+const BATCH_RECORDS: usize = 8_192;
+const TASK_RECORDS: usize = 256;
 
 pub struct Annotator {
     model: Arc<GeneModel>,
@@ -95,6 +97,26 @@ pub struct Annotator {
     options: AnnotateOptions,
     /// Records of the block still open (may join the next records).
     open: Vec<NormalisedRecord>,
+    /// Complete blocks not annotated yet, and how many records they hold.
+    pending: Vec<Vec<NormalisedRecord>>,
+    pending_records: usize,
+    /// Transcript sequences built once and reused by every later block that
+    /// needs them (keyed by the transcript's address in the gene model).
+    /// Transcripts that sorted input has moved past are dropped, so this
+    /// holds only those near the current position.
+    transcripts: HashMap<usize, Arc<TranscriptSeq>>,
+}
+
+/// The key of a transcript in [`Annotator::transcripts`].
+fn transcript_key(t: &Arc<Transcript>) -> usize {
+    Arc::as_ptr(t) as usize
+}
+
+/// A block of records with their minimal alleles and the contig they lie on.
+struct Block {
+    records: Vec<NormalisedRecord>,
+    variants: Vec<Option<Variant>>,
+    contig: Arc<ContigSequence>,
 }
 
 impl Annotator {
@@ -113,6 +135,9 @@ impl Annotator {
             sequences,
             options,
             open: Vec::new(),
+            pending: Vec::new(),
+            pending_records: 0,
+            transcripts: HashMap::new(),
         }
     }
 
@@ -152,29 +177,57 @@ impl Annotator {
         &mut self,
         records: Vec<NormalisedRecord>,
     ) -> Result<Vec<AnnotatedRecord>, AnnotateError> {
-        let mut complete: Vec<Vec<NormalisedRecord>> = Vec::new();
+        let parts = self.annotate_into(records, &|out: &mut Vec<_>, block| out.extend(block))?;
+        Ok(parts.into_iter().flatten().collect())
+    }
+
+    pub fn finish(&mut self) -> Result<Vec<AnnotatedRecord>, AnnotateError> {
+        let parts = self.finish_into(&|out: &mut Vec<_>, block| out.extend(block))?;
+        Ok(parts.into_iter().flatten().collect())
+    }
+
+    /// Like [`Annotator::annotate`], but hands the annotated records of each
+    /// block, in order, to `sink` on the worker thread that annotated them
+    /// (e.g. to format them there): consecutive blocks go to the same
+    /// accumulator `R`, and the accumulators are returned in input order.
+    pub fn annotate_into<R, F>(
+        &mut self,
+        records: Vec<NormalisedRecord>,
+        sink: &F,
+    ) -> Result<Vec<R>, AnnotateError>
+    where
+        R: Default + Send,
+        F: Fn(&mut R, Vec<AnnotatedRecord>) + Sync,
+    {
         let mut out = Vec::new();
         for record in records {
             if let Some(last) = self.open.last()
                 && (!self.same_block(last, &record) || self.block_full(last, &record))
             {
-                complete.push(std::mem::take(&mut self.open));
-                if complete.len() >= PARALLEL_BLOCKS {
-                    out.extend(self.annotate_blocks(std::mem::take(&mut complete))?);
+                self.pending_records += self.open.len();
+                self.pending.push(std::mem::take(&mut self.open));
+                if self.pending_records >= BATCH_RECORDS {
+                    out.extend(self.annotate_pending(sink)?);
                 }
             }
             self.open.push(record);
         }
-        out.extend(self.annotate_blocks(complete)?);
+        out.extend(self.annotate_pending(sink)?);
         Ok(out)
     }
 
-    pub fn finish(&mut self) -> Result<Vec<AnnotatedRecord>, AnnotateError> {
+    /// Like [`Annotator::finish`], with a sink as [`Annotator::annotate_into`].
+    pub fn finish_into<R, F>(&mut self, sink: &F) -> Result<Vec<R>, AnnotateError>
+    where
+        R: Default + Send,
+        F: Fn(&mut R, Vec<AnnotatedRecord>) + Sync,
+    {
         let last = std::mem::take(&mut self.open);
-        if last.is_empty() {
-            return Ok(Vec::new());
+        if !last.is_empty() {
+            self.pending_records += last.len();
+            self.pending.push(last);
         }
-        self.annotate_blocks(vec![last])
+        self.annotate_pending(sink)
     }
 
     /// The open block is big enough to cut before `next`.
@@ -191,61 +244,130 @@ impl Annotator {
                 .shares_transcript(&a.allele.chrom, a.allele.pos, b.allele.end())
     }
 
-    fn annotate_blocks(
-        &self,
-        blocks: Vec<Vec<NormalisedRecord>>,
-    ) -> Result<Vec<AnnotatedRecord>, AnnotateError> {
-        let done: Vec<Vec<AnnotatedRecord>> = blocks
-            .into_par_iter()
-            .map(|block| self.annotate_block(block))
-            .collect::<Result<_, _>>()?;
-        Ok(done.into_iter().flatten().collect())
+    /// Up/down-stream distance within which transcripts are annotated.
+    fn flank(&self) -> u64 {
+        self.options
+            .upstream_distance
+            .max(self.options.downstream_distance)
     }
 
-    /// Annotates one block (all on one contig). The sequences of every
-    /// transcript near the block are built once, then records are
-    /// annotated in parallel; BCSQ, which links records, runs in order.
-    fn annotate_block(
-        &self,
-        block: Vec<NormalisedRecord>,
-    ) -> Result<Vec<AnnotatedRecord>, AnnotateError> {
-        let Some(first) = block.first() else {
-            return Ok(Vec::new());
-        };
-        let chrom = first.allele.chrom.clone();
-        let contig = self.contig(&chrom, first.line)?;
-        let flank = self
-            .options
-            .upstream_distance
-            .max(self.options.downstream_distance);
+    /// Annotates the complete blocks gathered so far, in parallel: runs of
+    /// consecutive blocks with at least [`TASK_RECORDS`] records make one
+    /// task each.
+    fn annotate_pending<R, F>(&mut self, sink: &F) -> Result<Vec<R>, AnnotateError>
+    where
+        R: Default + Send,
+        F: Fn(&mut R, Vec<AnnotatedRecord>) + Sync,
+    {
+        let blocks = std::mem::take(&mut self.pending);
+        self.pending_records = 0;
+        let mut tasks: Vec<Vec<Block>> = Vec::new();
+        let mut task_records = 0;
+        for records in blocks {
+            let Some(first) = records.first() else {
+                continue;
+            };
+            let contig = self.contig(&first.allele.chrom, first.line)?;
+            let variants: Vec<Option<Variant>> = records
+                .iter()
+                .map(|r| Variant::from_allele(&r.allele))
+                .collect();
+            if tasks.is_empty() || task_records >= TASK_RECORDS {
+                tasks.push(Vec::new());
+                task_records = 0;
+            }
+            task_records += records.len();
+            tasks
+                .last_mut()
+                .expect("a task was just added")
+                .push(Block {
+                    records,
+                    variants,
+                    contig,
+                });
+        }
+        self.build_transcripts(tasks.iter().flatten());
+        let this = &*self;
+        Ok(tasks
+            .into_par_iter()
+            .map(|task| {
+                let mut acc = R::default();
+                for block in task {
+                    sink(&mut acc, this.annotate_block(block));
+                }
+                acc
+            })
+            .collect())
+    }
+
+    /// Span of a block's alleles (`None` when none can be annotated).
+    fn span(variants: &[Option<Variant>]) -> Option<(u64, u64)> {
+        let lo = variants
+            .iter()
+            .flatten()
+            .map(|v| v.start.min(v.end))
+            .min()?;
+        let hi = variants
+            .iter()
+            .flatten()
+            .map(|v| v.end.max(v.start))
+            .max()?;
+        Some((lo, hi))
+    }
+
+    /// Builds (in parallel) the sequences of every transcript near the
+    /// blocks that is not cached yet, after dropping the cached transcripts
+    /// that end before the first of these blocks: input is sorted, so no
+    /// later record needs them (and if one did, it would be rebuilt).
+    fn build_transcripts<'b>(&mut self, blocks: impl Iterator<Item = &'b Block> + Clone) {
+        let flank = self.flank();
+        if let Some(first) = blocks.clone().next()
+            && let Some((lo, _)) = Self::span(&first.variants)
+        {
+            let same_contig = |ts: &TranscriptSeq| Arc::ptr_eq(&ts.contig, &first.contig);
+            self.transcripts
+                .retain(|_, ts| same_contig(ts) && ts.tr.end.saturating_add(flank) >= lo);
+        }
+        let mut missing: Vec<(Arc<Transcript>, Arc<ContigSequence>)> = Vec::new();
+        let mut queued = std::collections::HashSet::new();
+        for block in blocks {
+            let Some((lo, hi)) = Self::span(&block.variants) else {
+                continue;
+            };
+            let chrom = &block.records[0].allele.chrom;
+            for t in self.model.overlapping(chrom, lo, hi, flank) {
+                let key = transcript_key(&t);
+                if !self.transcripts.contains_key(&key) && queued.insert(key) {
+                    missing.push((t, Arc::clone(&block.contig)));
+                }
+            }
+        }
+        let built: Vec<(usize, Arc<TranscriptSeq>)> = missing
+            .into_par_iter()
+            .map(|(t, contig)| (transcript_key(&t), Arc::new(TranscriptSeq::new(t, contig))))
+            .collect();
+        self.transcripts.extend(built);
+    }
+
+    /// Annotates one block (all on one contig) with the cached transcript
+    /// sequences; BCSQ, which links records, runs in order.
+    fn annotate_block(&self, block: Block) -> Vec<AnnotatedRecord> {
+        let Block {
+            records: block,
+            variants,
+            contig,
+        } = block;
+        let flank = self.flank();
         let flanks = Flanks {
             upstream: self.options.upstream_distance,
             downstream: self.options.downstream_distance,
         };
-        let variants: Vec<Option<Variant>> = block
-            .iter()
-            .map(|r| Variant::from_allele(&r.allele))
-            .collect();
-        let lo = variants.iter().flatten().map(|v| v.start.min(v.end)).min();
-        let hi = variants.iter().flatten().map(|v| v.end.max(v.start)).max();
-        let sequences: HashMap<usize, Arc<TranscriptSeq>> = match (lo, hi) {
-            (Some(lo), Some(hi)) => self
-                .model
-                .overlapping(&chrom, lo, hi, flank)
-                .into_par_iter()
-                .map(|t| {
-                    let key = Arc::as_ptr(&t) as usize;
-                    (key, Arc::new(TranscriptSeq::new(t, Arc::clone(&contig))))
-                })
-                .collect(),
-            _ => HashMap::new(),
-        };
         let consequences: Vec<Vec<TranscriptConsequence>> = block
-            .par_iter()
-            .zip(variants.par_iter())
+            .iter()
+            .zip(&variants)
             .map(|(record, v)| {
                 v.as_ref()
-                    .map(|v| self.consequences(record, v, &contig, &sequences, flank, flanks))
+                    .map(|v| self.consequences(record, v, &contig, flank, flanks))
                     .unwrap_or_default()
             })
             .collect();
@@ -262,7 +384,7 @@ impl Annotator {
         } else {
             vec![None; block.len()]
         };
-        let annotated = block
+        block
             .into_iter()
             .zip(consequences)
             .zip(bcsq)
@@ -271,8 +393,7 @@ impl Annotator {
                 consequences,
                 bcsq,
             })
-            .collect();
-        Ok(annotated)
+            .collect()
     }
 
     /// CSQ entries of one allele: every transcript within the flanks, or
@@ -282,7 +403,6 @@ impl Annotator {
         record: &NormalisedRecord,
         v: &Variant,
         contig: &ContigSequence,
-        sequences: &HashMap<usize, Arc<TranscriptSeq>>,
         flank: u64,
         flanks: Flanks,
     ) -> Vec<TranscriptConsequence> {
@@ -293,7 +413,7 @@ impl Annotator {
         let mut entries = Vec::new();
         let mut used = Vec::new();
         for tr in transcripts {
-            let Some(ts) = sequences.get(&(Arc::as_ptr(&tr) as usize)) else {
+            let Some(ts) = self.transcripts.get(&transcript_key(&tr)) else {
                 continue;
             };
             if let Some(c) = vep::transcript_consequence(ts, v, flanks) {
@@ -399,6 +519,109 @@ pub fn into_output_record(annotated: AnnotatedRecord) -> noodles::vcf::variant::
         record.info_mut().insert("BCSQ".into(), Some(list(entries)));
     }
     record
+}
+
+/// Appends the VCF line of an annotated record to `out`: the bytes
+/// `format_record(header, &into_output_record(annotated))` gives, without
+/// building INFO/CSQ as a list of strings. The record is written as it is
+/// and CSQ (and BCSQ) are added at the end of its INFO column, which is
+/// where `into_output_record` puts keys the record does not have yet;
+/// records that already have them take the general path. `scratch` is a
+/// reusable buffer.
+pub fn write_output_record(
+    header: &Header,
+    annotated: AnnotatedRecord,
+    out: &mut Vec<u8>,
+    scratch: &mut String,
+) -> std::io::Result<()> {
+    let info = annotated.normalised.record.info().as_ref();
+    // An empty BCSQ entry or `.` is an error or a special case for the
+    // writer: let it decide.
+    let plain_bcsq = annotated
+        .bcsq
+        .as_deref()
+        .is_none_or(|b| b.split(',').all(|e| !e.is_empty() && e != "."));
+    if info.contains_key("CSQ") || info.contains_key("BCSQ") || !plain_bcsq {
+        return crate::output::format_record(header, &into_output_record(annotated), out);
+    }
+    let start = out.len();
+    crate::output::format_record(header, &annotated.normalised.record, out)?;
+    if annotated.consequences.is_empty() && annotated.bcsq.is_none() {
+        return Ok(());
+    }
+    let invalid = || std::io::Error::other("a formatted VCF line has no INFO column");
+    let info_start = out[start..]
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b == b'\t')
+        .nth(6)
+        .map(|(i, _)| start + i + 1)
+        .ok_or_else(invalid)?;
+    let info_end = out[info_start..]
+        .iter()
+        .position(|&b| b == b'\t' || b == b'\n')
+        .map(|i| info_start + i)
+        .ok_or_else(invalid)?;
+    let tail = out.split_off(info_end);
+    let mut first = out[info_start..] == *b".";
+    if first {
+        out.truncate(info_start);
+    }
+    let mut key = |out: &mut Vec<u8>, key: &[u8]| {
+        if !first {
+            out.push(b';');
+        }
+        first = false;
+        out.extend_from_slice(key);
+    };
+    if !annotated.consequences.is_empty() {
+        key(out, b"CSQ=");
+        for (i, c) in annotated.consequences.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            scratch.clear();
+            variant_model::csq::write_entry(c, scratch);
+            // As `into_output_record`: the writer percent-encodes `;` and
+            // `=` itself, so the entry's own encoding of them is undone.
+            if scratch.contains('%') {
+                push_info_string(out, &variant_model::csq::unescape_value(scratch));
+            } else {
+                push_info_string(out, scratch);
+            }
+        }
+    }
+    if let Some(bcsq) = &annotated.bcsq {
+        key(out, b"BCSQ=");
+        for (i, entry) in bcsq.split(',').enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            push_info_string(out, entry);
+        }
+    }
+    out.extend_from_slice(&tail);
+    Ok(())
+}
+
+/// Appends an INFO string value percent-encoded as the VCF writer encodes
+/// it (VCF 4.3+ section 1.2): control characters, `;`, `=`, `%`, `,` and
+/// every non-ASCII byte become `%XX`.
+fn push_info_string(out: &mut Vec<u8>, value: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let special = |b: u8| b < 0x20 || b >= 0x7f || matches!(b, b';' | b'=' | b'%' | b',');
+    let bytes = value.as_bytes();
+    if !bytes.iter().any(|&b| special(b)) {
+        out.extend_from_slice(bytes);
+        return;
+    }
+    for &b in bytes {
+        if special(b) {
+            out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
+        } else {
+            out.push(b);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -514,6 +737,123 @@ mod tests {
         let entry = entries[0].as_deref().unwrap();
         assert!(entry.starts_with("A|missense_variant|MODERATE|SYM_A|GENE_A|Transcript|A.1|"));
         assert!(record.info().get("BCSQ").is_some());
+    }
+
+    /// `write_output_record` must give exactly the bytes of the general
+    /// path (`into_output_record` + the noodles VCF writer), whatever the
+    /// values contain and wherever INFO sits in the line.
+    #[test]
+    fn fast_csq_line_equals_the_writer_output() {
+        use noodles::vcf::variant::record_buf::info::field::Value as InfoValue;
+        let meta = "##fileformat=VCFv4.3\n##contig=<ID=1,length=1000>\n\
+            ##INFO=<ID=DP,Number=1,Type=Integer,Description=\"d\">\n\
+            ##FORMAT=<ID=GT,Number=1,Type=String,Description=\"g\">\n\
+            #CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO";
+        let sites_only: Header = format!("{meta}\n").parse().unwrap();
+        let with_sample: Header = format!("{meta}\tFORMAT\tS1\n").parse().unwrap();
+        let odd = [
+            "plain",
+            "semi;colon",
+            "eq=uals",
+            "per%cent",
+            "lit%3Beral%3D",
+            "com,ma|pipe",
+            "sp ace\ttab",
+            "ctl\u{1}x\u{7f}",
+            "non-ascii µ\u{a0}é",
+            "%",
+            "a%3",
+        ];
+        let entry = |symbol: &str, pick: bool| TranscriptConsequence {
+            allele: "T".into(),
+            consequences: vec![SoTerm::MissenseVariant, SoTerm::SpliceRegionVariant],
+            impact: Some(SoTerm::MissenseVariant.impact()),
+            symbol: Some(symbol.into()),
+            gene: Some("G1".into()),
+            feature: Some("T1.1".into()),
+            hgvsp: Some("P1:p.Thr368=".into()),
+            cds_position: Some(variant_model::consequence::PositionRange {
+                start: None,
+                end: Some(12),
+            }),
+            existing_variation: vec!["rs1".into(), symbol.into()],
+            flags: vec!["cds_start_NF".into()],
+            distance: Some(17),
+            hgvs_offset: Some(-3),
+            pick,
+            ..Default::default()
+        };
+        let with_samples = |r: RecordBuf| {
+            let keys: noodles::vcf::variant::record_buf::samples::Keys =
+                [String::from("GT")].into_iter().collect();
+            let values = vec![vec![Some(
+                noodles::vcf::variant::record_buf::samples::sample::Value::from("0/1"),
+            )]];
+            let mut r = r;
+            *r.samples_mut() = noodles::vcf::variant::record_buf::Samples::new(keys, values);
+            r
+        };
+        let mut cases = Vec::new();
+        for (i, symbol) in odd.iter().enumerate() {
+            for info in [false, true] {
+                for samples in [false, true] {
+                    for bcsq in [None, Some(format!("missense|{symbol}|T1|+|1A>1T|5C>A,@7"))] {
+                        let mut r = record(5 + i as u64, "C", "A");
+                        if info {
+                            r.record
+                                .info_mut()
+                                .insert("DP".into(), Some(InfoValue::Integer(9)));
+                        }
+                        if samples {
+                            r.record = with_samples(r.record);
+                        }
+                        let consequences = if i % 3 == 2 {
+                            Vec::new()
+                        } else {
+                            vec![entry(symbol, true), entry("other", false)]
+                        };
+                        cases.push(AnnotatedRecord {
+                            normalised: r,
+                            consequences,
+                            bcsq: bcsq.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        // Records that already carry CSQ, and BCSQ the writer refuses or
+        // encodes specially, take the general path.
+        let mut existing = record(9, "C", "A");
+        existing
+            .record
+            .info_mut()
+            .insert("CSQ".into(), Some(InfoValue::String("old".into())));
+        cases.push(AnnotatedRecord {
+            normalised: existing,
+            consequences: vec![entry("x", true)],
+            bcsq: Some(".".into()),
+        });
+        let mut scratch = String::new();
+        for case in cases {
+            let header = if case.normalised.record.samples().is_empty() {
+                &sites_only
+            } else {
+                &with_sample
+            };
+            let mut expected = Vec::new();
+            let general = crate::output::format_record(
+                header,
+                &into_output_record(case.clone()),
+                &mut expected,
+            );
+            let mut got = b"previous line\n".to_vec();
+            write_output_record(header, case, &mut got, &mut scratch).unwrap();
+            general.unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(&got[b"previous line\n".len()..]),
+                String::from_utf8_lossy(&expected)
+            );
+        }
     }
 
     #[test]
