@@ -210,6 +210,94 @@ pub fn extract(archive: &Path, dest: &Path) -> crate::Result<PathBuf> {
     ))
 }
 
+/// `bundle unpack`: extracts a bundle archive into directory `out`, with
+/// the same checks as [`extract`], verifies every checksum against the
+/// manifest, and only then moves the bundle into place, so `out` never
+/// holds a partial or tampered bundle. `manifest.json` ends up at the top
+/// of `out` even when the archive wraps the bundle in one directory.
+///
+/// An existing `out` must be an empty directory unless `force`, which
+/// replaces it (the old directory is removed only after the new one is
+/// verified).
+pub fn unpack(archive: &Path, out: &Path, force: bool) -> crate::Result<crate::verify::Report> {
+    if archive.is_dir() {
+        return Err(crate::Error::file(
+            archive,
+            "is a directory: `bundle unpack` takes a .tar.gz bundle (a directory bundle is used as it is)",
+        ));
+    }
+    let existing = match std::fs::symlink_metadata(out) {
+        Ok(meta) if meta.is_dir() => {
+            let empty = std::fs::read_dir(out)
+                .map_err(|e| crate::Error::file(out, e))?
+                .next()
+                .is_none();
+            if !empty && !force {
+                return Err(crate::Error::file(
+                    out,
+                    "exists and is not empty: give --force to replace it",
+                ));
+            }
+            true
+        }
+        Ok(_) => {
+            return Err(crate::Error::file(
+                out,
+                "exists and is not a directory: refused",
+            ));
+        }
+        Err(_) => false,
+    };
+    // Staged beside `out` so the final rename stays on one file system.
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(|e| crate::Error::file(&parent, e))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".kb-unpack-")
+        .tempdir_in(&parent)
+        .map_err(|e| crate::Error::file(&parent, e))?;
+    // The bundle goes to `bundle/` inside the staging directory, any old
+    // content of `out` to `previous/`: never one inside the other.
+    let extracted = staging.path().join("bundle");
+    std::fs::create_dir(&extracted).map_err(|e| crate::Error::file(&extracted, e))?;
+    let root = extract(archive, &extracted)?;
+    let report = crate::verify::verify_dir(&root)?;
+    if !report.problems.is_empty() {
+        let problems = report
+            .problems
+            .iter()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+            .join("\n  ");
+        return Err(crate::Error::file(
+            archive,
+            format!(
+                "the bundle does not match its manifest ({} problem(s)); nothing written to {}:\n  {problems}",
+                report.problems.len(),
+                out.display()
+            ),
+        ));
+    }
+    // The bundle replaces `out` in two renames; the old content is moved
+    // aside first and deleted last.
+    let old = staging.path().join("previous");
+    if existing {
+        std::fs::rename(out, &old).map_err(|e| crate::Error::file(out, e))?;
+    }
+    if let Err(e) = std::fs::rename(&root, out) {
+        if existing {
+            let _ = std::fs::rename(&old, out);
+        }
+        return Err(crate::Error::file(out, e));
+    }
+    // Dropping `staging` removes the old content (and the now empty
+    // wrapper directory of a wrapped archive).
+    drop(staging);
+    Ok(report)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,12 +24,15 @@ pub mod config;
 pub mod contig;
 pub mod curated;
 pub mod exact;
-pub mod manifest;
 pub mod matcher;
 pub mod normalise;
 pub mod protein_change;
 pub mod sources;
 pub mod verify;
+
+/// The bundle manifest, shared with vcf-annotate (`--bundle`): it lives in
+/// `variant_model::manifest` and is re-exported here under its old path.
+pub use variant_model::manifest;
 
 use std::path::Path;
 

@@ -24,7 +24,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Build, verify or describe a bundle.
+    /// Build, verify, unpack or describe a bundle.
     #[command(subcommand)]
     Bundle(BundleCommand),
     /// Match the alleles of an annotated VCF against a bundle.
@@ -93,6 +93,21 @@ enum BundleCommand {
     Verify {
         /// Bundle directory or .tar.gz (extracted safely to a temporary directory).
         bundle: PathBuf,
+    },
+    /// Extract a .tar.gz bundle into a directory and verify every checksum.
+    ///
+    /// Extraction refuses absolute paths, `..` components, links and device
+    /// entries; the bundle is moved into OUT only when every file matches
+    /// the manifest. OUT must be absent or empty unless --force.
+    Unpack {
+        /// The bundle archive (.tar.gz).
+        archive: PathBuf,
+        /// Directory to hold the bundle (manifest.json at its top).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Replace a non-empty OUT (only once the new bundle is verified).
+        #[arg(long)]
+        force: bool,
     },
     /// Print the manifest readably (or as JSON with --json).
     Info {
@@ -187,6 +202,22 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
                 Ok(ExitCode::from(1))
             }
+        }
+        Command::Bundle(BundleCommand::Unpack {
+            archive,
+            out,
+            force,
+        }) => {
+            let report = kb_lookup::archive::unpack(&archive, &out, force)?;
+            println!(
+                "OK {}: {} files unpacked to {} and verified (bundle {}, {})",
+                archive.display(),
+                report.files_checked,
+                out.display(),
+                report.manifest.bundle_version,
+                report.manifest.genome_build
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::Bundle(BundleCommand::Info { bundle, json }) => {
             let manifest = read_manifest(&bundle)?;

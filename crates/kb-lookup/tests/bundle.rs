@@ -966,3 +966,166 @@ files = { vcf = "clinvar.vcf" }
     let err = run(&query).unwrap_err().to_string();
     assert!(err.contains("genome build mismatch"), "{err}");
 }
+
+/// A gzipped tar with the given entries, names written raw into the header
+/// (the tar crate's own checks would refuse the hostile ones).
+fn raw_tar_gz(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut builder = tar::Builder::new(Vec::new());
+    for (name, data) in entries {
+        let mut header = tar::Header::new_gnu();
+        header.set_entry_type(tar::EntryType::Regular);
+        header.set_size(data.len() as u64);
+        header.set_mode(0o644);
+        header.as_old_mut().name[..name.len()].copy_from_slice(name.as_bytes());
+        header.set_cksum();
+        builder.append(&header, *data).unwrap();
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut gz, &builder.into_inner().unwrap()).unwrap();
+    gz.finish().unwrap()
+}
+
+fn unpack(archive: &Path, out: &Path, force: bool) -> std::process::Output {
+    let mut command = cli();
+    command
+        .args(["bundle", "unpack"])
+        .arg(archive)
+        .arg("--out")
+        .arg(out);
+    if force {
+        command.arg("--force");
+    }
+    command.output().unwrap()
+}
+
+#[test]
+fn unpack_extracts_verifies_and_refuses_non_empty_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = build_bundle(dir.path(), "bundle.tar.gz", true);
+    let directory = build_bundle(dir.path(), "bundle", false);
+
+    let out = dir.path().join("deep/unpacked");
+    let done = unpack(&archive, &out, false);
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    assert!(String::from_utf8_lossy(&done.stdout).contains("verified"));
+    let (files, odd) = kb_lookup::archive::list_files(&out).unwrap();
+    assert!(odd.is_empty());
+    assert_eq!(files, kb_lookup::archive::list_files(&directory).unwrap().0);
+    for file in &files {
+        assert_eq!(
+            std::fs::read(out.join(file)).unwrap(),
+            std::fs::read(directory.join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    // No staging directory is left beside the output.
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("deep")).unwrap().count(),
+        1
+    );
+
+    // An existing non-empty directory is kept unless --force.
+    std::fs::write(out.join("stray.txt"), "x").unwrap();
+    let refused = unpack(&archive, &out, false);
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("not empty") && stderr.contains("--force"),
+        "{stderr}"
+    );
+    assert!(out.join("stray.txt").exists());
+    let forced = unpack(&archive, &out, true);
+    assert!(
+        forced.status.success(),
+        "{}",
+        String::from_utf8_lossy(&forced.stderr)
+    );
+    assert!(!out.join("stray.txt").exists());
+    assert!(out.join("manifest.json").is_file());
+
+    // An empty existing directory is fine; a file is not.
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    assert!(unpack(&archive, &empty, false).status.success());
+    let file = write(dir.path(), "plain-file", "x");
+    let stderr = String::from_utf8_lossy(&unpack(&archive, &file, true).stderr).into_owned();
+    assert!(stderr.contains("not a directory"), "{stderr}");
+}
+
+#[test]
+fn unpack_refuses_tampered_and_hostile_archives_writing_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = build_bundle(dir.path(), "bundle", false);
+
+    // A bundle whose content no longer matches its manifest.
+    let civic = bundle.join("curated/civic.jsonl.gz");
+    let mut bytes = std::fs::read(&civic).unwrap();
+    bytes[0] ^= 1;
+    std::fs::write(&civic, bytes).unwrap();
+    let tampered = dir.path().join("tampered.tar.gz");
+    kb_lookup::archive::pack(&bundle, &tampered).unwrap();
+    let out = dir.path().join("out");
+    let result = unpack(&tampered, &out, false);
+    assert_eq!(result.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        stderr.contains("TAMPERED curated/civic.jsonl.gz"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "a tampered bundle was installed");
+
+    // Path traversal, absolute paths: refused before anything is written.
+    let manifest = std::fs::read(bundle.join("manifest.json")).unwrap();
+    for (name, hostile) in [
+        ("dotdot", "../evil.txt"),
+        ("absolute", "/tmp/kb-unpack-evil.txt"),
+    ] {
+        let archive = dir.path().join(format!("{name}.tar.gz"));
+        std::fs::write(
+            &archive,
+            raw_tar_gz(&[("manifest.json", &manifest), (hostile, b"evil")]),
+        )
+        .unwrap();
+        let out = dir.path().join(format!("{name}-out"));
+        let result = unpack(&archive, &out, false);
+        assert_eq!(result.status.code(), Some(2), "{name}");
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        assert!(stderr.contains("path traversal"), "{name}: {stderr}");
+        assert!(!out.exists(), "{name}: output created");
+    }
+    assert!(!dir.path().join("evil.txt").exists());
+    assert!(!Path::new("/tmp/kb-unpack-evil.txt").exists());
+    // Nothing left behind by the refused runs but the inputs.
+    let leftovers: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".kb-unpack"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn unpack_puts_a_wrapped_bundle_at_the_top_of_the_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = build_bundle(dir.path(), "bundle", false);
+    // An archive of the bundle inside one top-level directory.
+    let wrapper = dir.path().join("wrapper");
+    std::fs::create_dir(&wrapper).unwrap();
+    std::fs::rename(&bundle, wrapper.join("kb-2025.01")).unwrap();
+    let archive = dir.path().join("wrapped.tar.gz");
+    kb_lookup::archive::pack(&wrapper, &archive).unwrap();
+    let out = dir.path().join("out");
+    let result = unpack(&archive, &out, false);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    assert!(out.join("manifest.json").is_file());
+    let verified = cli().args(["bundle", "verify"]).arg(&out).output().unwrap();
+    assert!(verified.status.success());
+}

@@ -14,6 +14,7 @@ pub mod csq;
 pub mod evidence;
 pub mod hgvs;
 pub mod io;
+pub mod manifest;
 pub mod progress;
 pub mod protein;
 pub mod record;

@@ -25,13 +25,19 @@ pub struct Args {
     pub output: Option<PathBuf>,
 
     /// Reference FASTA with `.fai` (and `.gzi` if bgzip-compressed).
-    /// Required unless `--validate-only`.
-    #[arg(short = 'f', long, required_unless_present_any = ["validate_only", "split_only"])]
+    /// Required unless `--bundle`, `--validate-only` or `--split-only`.
+    #[arg(short = 'f', long, required_unless_present_any = ["bundle", "validate_only", "split_only"])]
     pub fasta: Option<PathBuf>,
 
     /// Gene model: GFF3 (Ensembl, GENCODE, RefSeq) or GTF, plain or gzipped.
-    #[arg(short = 'g', long, required_unless_present_any = ["normalise_only", "validate_only", "split_only"])]
+    #[arg(short = 'g', long, required_unless_present_any = ["bundle", "normalise_only", "validate_only", "split_only"])]
     pub gff: Option<PathBuf>,
+
+    /// kb-lookup bundle directory: take the reference FASTA and the gene
+    /// model it pins (its manifest.json's `reference` and `gene_model`
+    /// sources) instead of `-f`/`-g`.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["fasta", "gff", "validate_only", "split_only"])]
+    pub bundle: Option<PathBuf>,
 
     /// Only split and normalise (like `bcftools norm -m- -f`), no consequences.
     #[arg(long)]

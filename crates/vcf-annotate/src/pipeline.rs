@@ -82,15 +82,12 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     if args.split_only {
         return normalise_only(args, None);
     }
-    let fasta = args
-        .fasta
-        .as_deref()
-        .context("a reference FASTA (-f) is required")?;
-    let reference = Arc::new(Reference::open(fasta)?);
-    if args.normalise_only || args.gff.is_none() {
+    let (fasta, gff) = reference_and_gene_model(args)?;
+    let reference = Arc::new(Reference::open(&fasta)?);
+    if args.normalise_only || gff.is_none() {
         return normalise_only(args, Some(&reference));
     }
-    let annotator = match (&args.gff, args.normalise_only) {
+    let annotator = match (&gff, args.normalise_only) {
         (Some(gff), false) => {
             // --lenient also lets the gene model infer missing CDS phases.
             let model = GeneModel::from_path_with(
@@ -385,6 +382,23 @@ fn validate_only(args: &Args) -> anyhow::Result<()> {
         input.records_read()
     );
     Ok(())
+}
+
+/// The reference FASTA and gene model to use: `-f`/`-g`, or those pinned
+/// by the `--bundle` manifest (clap keeps the two ways apart).
+fn reference_and_gene_model(
+    args: &Args,
+) -> anyhow::Result<(std::path::PathBuf, Option<std::path::PathBuf>)> {
+    if let Some(dir) = &args.bundle {
+        let manifest = variant_model::manifest::Manifest::read(dir)?;
+        let files = manifest.annotation_files(dir)?;
+        return Ok((files.reference_fasta, Some(files.gene_model)));
+    }
+    let fasta = args
+        .fasta
+        .clone()
+        .context("a reference FASTA (-f) or a bundle (--bundle) is required")?;
+    Ok((fasta, args.gff.clone()))
 }
 
 fn report(summary: &RunSummary, args: &Args) -> anyhow::Result<()> {

@@ -1,12 +1,16 @@
 //! The bundle manifest (`manifest.json`): what a bundle holds, where each
 //! piece came from, under which licence, and the sha256 of every file.
 //!
+//! kb-lookup builds, verifies and matches against bundles; vcf-annotate
+//! reads its reference and gene model from one (`--bundle`), through
+//! [`Manifest::annotation_files`].
+//!
 //! Its JSON Schema is committed at
 //! `assets/schema/bundle-manifest.schema.json` and generated from these
 //! types (see [`manifest_schema`]).
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -153,7 +157,7 @@ pub struct BundleFile {
     pub bytes: u64,
     /// What the file is: `exact_alleles` (bgzipped sites VCF),
     /// `exact_alleles_index` (tabix), `curated_records` (gzipped JSON
-    /// Lines of [`crate::curated::CuratedRecord`]), `reference_fasta`,
+    /// Lines of kb-lookup's `CuratedRecord`), `reference_fasta`,
     /// `reference_index` (`.fai`), `reference_bgzip_index` (`.gzi`),
     /// `gene_model_gff3`/`gene_model_gtf`, `ontology_oncotree_doid`.
     pub role: String,
@@ -199,7 +203,7 @@ impl Manifest {
                 path: name.to_string(),
                 line: 0,
                 message: format!(
-                    "bundle layout version {} is not supported (this kb-lookup reads {LAYOUT_VERSION})",
+                    "bundle layout version {} is not supported (this version reads {LAYOUT_VERSION})",
                     manifest.layout_version
                 ),
             });
@@ -208,8 +212,137 @@ impl Manifest {
     }
 }
 
+/// Role of a bundle's reference FASTA ([`BundleFile::role`]).
+pub const ROLE_REFERENCE_FASTA: &str = "reference_fasta";
+/// Role prefix of a bundle's gene model (`gene_model_gff3`, `gene_model_gtf`).
+pub const ROLE_GENE_MODEL_PREFIX: &str = "gene_model_";
+
+/// The reference and gene model of a bundle, as absolute-or-relative paths
+/// below the bundle directory, ready for vcf-annotate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnnotationFiles {
+    /// The reference FASTA (its `.fai`, and `.gzi` when bgzipped, beside it).
+    pub reference_fasta: PathBuf,
+    /// The gene model (GFF3 or GTF).
+    pub gene_model: PathBuf,
+}
+
+impl BundleFile {
+    /// Where this file is below bundle directory `dir`. A listed path that
+    /// is absolute or climbs out of the bundle (`..`) is refused, so a
+    /// hostile manifest cannot point a reader at other files.
+    pub fn resolve(&self, dir: &Path) -> Result<PathBuf, ManifestError> {
+        let rel = Path::new(&self.path);
+        let inside = !self.path.is_empty()
+            && rel
+                .components()
+                .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+        if !inside {
+            return Err(ManifestError::Invalid {
+                path: dir.join(MANIFEST_FILE).display().to_string(),
+                message: format!("file path `{}` leaves the bundle directory", self.path),
+            });
+        }
+        Ok(dir.join(rel))
+    }
+}
+
+impl Manifest {
+    /// The reference FASTA and gene model a bundle in `dir` pins for
+    /// vcf-annotate. Every file of the reference and gene-model sources
+    /// must be present with its listed size (checksums are `kb-lookup
+    /// bundle verify`'s job); a bundle without exactly one reference FASTA
+    /// and one gene model file is refused, naming what is missing.
+    pub fn annotation_files(&self, dir: &Path) -> Result<AnnotationFiles, ManifestError> {
+        let manifest_path = dir.join(MANIFEST_FILE).display().to_string();
+        let pick = |kind: SourceKind, is_main: &dyn Fn(&str) -> bool, what: &'static str| {
+            let sources: Vec<&SourceEntry> =
+                self.sources.iter().filter(|s| s.kind == kind).collect();
+            let mains: Vec<&BundleFile> = sources
+                .iter()
+                .flat_map(|s| s.files.iter())
+                .filter(|f| is_main(&f.role))
+                .collect();
+            let main = match mains.as_slice() {
+                [] => {
+                    return Err(ManifestError::MissingComponent {
+                        path: manifest_path.clone(),
+                        what,
+                        kind: kind.as_str(),
+                    });
+                }
+                [one] => *one,
+                several => {
+                    return Err(ManifestError::Invalid {
+                        path: manifest_path.clone(),
+                        message: format!(
+                            "the bundle lists {} {what} files ({}); vcf-annotate reads one",
+                            several.len(),
+                            several
+                                .iter()
+                                .map(|f| f.path.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    });
+                }
+            };
+            for file in sources.iter().flat_map(|s| s.files.iter()) {
+                let path = file.resolve(dir)?;
+                match std::fs::metadata(&path) {
+                    Ok(meta) if meta.is_file() && meta.len() == file.bytes => {}
+                    Ok(meta) if meta.is_file() => {
+                        return Err(ManifestError::FileMismatch {
+                            path: path.display().to_string(),
+                            message: format!(
+                                "{} bytes, the manifest lists {}",
+                                meta.len(),
+                                file.bytes
+                            ),
+                        });
+                    }
+                    _ => {
+                        return Err(ManifestError::FileMismatch {
+                            path: path.display().to_string(),
+                            message: format!(
+                                "listed in {manifest_path} ({}) but missing",
+                                file.role
+                            ),
+                        });
+                    }
+                }
+            }
+            main.resolve(dir)
+        };
+        Ok(AnnotationFiles {
+            reference_fasta: pick(
+                SourceKind::Reference,
+                &|role| role == ROLE_REFERENCE_FASTA,
+                "reference FASTA",
+            )?,
+            gene_model: pick(
+                SourceKind::GeneModel,
+                &|role| role.starts_with(ROLE_GENE_MODEL_PREFIX),
+                "gene model",
+            )?,
+        })
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ManifestError {
+    #[error(
+        "{path}: the bundle has no {what} (a source of kind `{kind}`); rebuild it with one, or give the file directly"
+    )]
+    MissingComponent {
+        path: String,
+        what: &'static str,
+        kind: &'static str,
+    },
+    #[error("{path}: {message}")]
+    Invalid { path: String, message: String },
+    #[error("{path}: {message}")]
+    FileMismatch { path: String, message: String },
     #[error("{path}: cannot read the manifest: {source}")]
     Read {
         path: String,
@@ -326,5 +459,147 @@ fn short_role(role: &str) -> &str {
         "exact_alleles_index" => "index",
         "curated_records" => "records",
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, role: &str, bytes: u64) -> BundleFile {
+        BundleFile {
+            path: path.into(),
+            sha256: "0".repeat(64),
+            bytes,
+            role: role.into(),
+        }
+    }
+
+    fn source(name: &str, kind: SourceKind, files: Vec<BundleFile>) -> SourceEntry {
+        SourceEntry {
+            name: name.into(),
+            kind,
+            release: "1".into(),
+            date: None,
+            licence: "CC0-1.0".into(),
+            url: None,
+            redistributable: true,
+            synthetic: true,
+            inputs: Vec::new(),
+            files,
+            record_counts: BTreeMap::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    fn manifest(sources: Vec<SourceEntry>) -> Manifest {
+        Manifest {
+            layout_version: LAYOUT_VERSION.into(),
+            bundle_version: "test".into(),
+            genome_build: "GRCh38".into(),
+            created: "2025-01-01T00:00:00Z".into(),
+            builder: "test".into(),
+            redistributable: true,
+            normalisation: Normalisation {
+                split_multiallelic: true,
+                trimmed: true,
+                left_aligned: false,
+                reference: None,
+            },
+            sources,
+        }
+    }
+
+    fn write(dir: &Path, rel: &str, bytes: &[u8]) {
+        let path = dir.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+
+    fn reference() -> SourceEntry {
+        source(
+            "grch38",
+            SourceKind::Reference,
+            vec![
+                file("reference/g.fa", ROLE_REFERENCE_FASTA, 6),
+                file("reference/g.fa.fai", "reference_index", 3),
+            ],
+        )
+    }
+
+    fn gene_model() -> SourceEntry {
+        source(
+            "genes",
+            SourceKind::GeneModel,
+            vec![file("gene_model/g.gff3", "gene_model_gff3", 4)],
+        )
+    }
+
+    fn bundle_dir() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "reference/g.fa", b">1\nAC\n");
+        write(dir.path(), "reference/g.fa.fai", b"fai");
+        write(dir.path(), "gene_model/g.gff3", b"gff\n");
+        dir
+    }
+
+    #[test]
+    fn annotation_files_are_the_reference_and_gene_model() {
+        let dir = bundle_dir();
+        let files = manifest(vec![gene_model(), reference()])
+            .annotation_files(dir.path())
+            .unwrap();
+        assert_eq!(files.reference_fasta, dir.path().join("reference/g.fa"));
+        assert_eq!(files.gene_model, dir.path().join("gene_model/g.gff3"));
+    }
+
+    #[test]
+    fn annotation_files_name_what_is_missing() {
+        let dir = bundle_dir();
+        let err = manifest(vec![gene_model()])
+            .annotation_files(dir.path())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("no reference FASTA") && err.contains("`reference`"),
+            "{err}"
+        );
+        let err = manifest(vec![reference()])
+            .annotation_files(dir.path())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("no gene model") && err.contains("`gene_model`"),
+            "{err}"
+        );
+
+        std::fs::remove_file(dir.path().join("reference/g.fa.fai")).unwrap();
+        let err = manifest(vec![reference(), gene_model()])
+            .annotation_files(dir.path())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("g.fa.fai") && err.contains("missing"), "{err}");
+
+        write(dir.path(), "reference/g.fa.fai", b"fai");
+        write(dir.path(), "gene_model/g.gff3", b"changed\n");
+        let err = manifest(vec![reference(), gene_model()])
+            .annotation_files(dir.path())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("8 bytes, the manifest lists 4"), "{err}");
+    }
+
+    #[test]
+    fn paths_outside_the_bundle_are_refused() {
+        let dir = bundle_dir();
+        let mut hostile = gene_model();
+        hostile.files[0].path = "../outside.gff3".into();
+        let err = manifest(vec![reference(), hostile])
+            .annotation_files(dir.path())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("leaves the bundle directory"), "{err}");
+        let absolute = file("/etc/passwd", "gene_model_gff3", 1);
+        assert!(absolute.resolve(dir.path()).is_err());
     }
 }
