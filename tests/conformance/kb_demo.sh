@@ -2,8 +2,8 @@
 # The demo knowledge-base bundle, as scripts/demo.sh builds it, through the
 # command line: generate the synthetic genome, build the bundle from
 # assets/demo/bundle/SOURCES.toml twice (--var and environment variable) and
-# compare the archives byte for byte, verify it, run every demo sample through
-# vcf-annotate → kb-lookup annotate → rule-tier --bundle. Then the Rust
+# compare the archives byte for byte, verify and unpack it, run every demo
+# sample through vcf-annotate --bundle → kb-lookup annotate → rule-tier --bundle. Then the Rust
 # end-to-end tests (crates/kb-lookup/tests/end_to_end.rs), which check the
 # matches in detail; the ones that read ../shared/data are skipped when it is
 # absent. Needs no third-party data itself.
@@ -32,11 +32,11 @@ cmp -s "$WORK/a.tar.gz" "$WORK/b.tar.gz" || fail "two builds of the demo bundle 
 info=$("$BIN/kb-lookup" bundle info "$WORK/a.tar.gz")
 [ "$(grep -c '^Source ' <<<"$info")" = 7 ] || fail "the demo bundle should have 7 sources: $info"
 [ "$(grep -c '^Source .* SYNTHETIC$' <<<"$info")" = 7 ] || fail "every demo source is synthetic: $info"
-mkdir "$WORK/bundle" && tar -xzf "$WORK/a.tar.gz" -C "$WORK/bundle"
+"$BIN/kb-lookup" bundle unpack "$WORK/a.tar.gz" --out "$WORK/bundle" | grep -q '^OK ' || fail "unpack of the demo bundle"
 
 tail -n +2 assets/demo/samplesheet.csv | while IFS=, read -r sample vcf tumour_type sample_type target_size; do
-  "$BIN/vcf-annotate" -f "$WORK/genome/genome.fa.gz" -g "$WORK/genome/genes.gff3" \
-    -o "$WORK/$sample.annotated.vcf.gz" "$vcf" 2>/dev/null
+  # The reference and gene model pinned by the bundle.
+  "$BIN/vcf-annotate" --bundle "$WORK/bundle" -o "$WORK/$sample.annotated.vcf.gz" "$vcf" 2>/dev/null
   "$BIN/kb-lookup" annotate --bundle "$WORK/bundle" "$WORK/$sample.annotated.vcf.gz" \
     -o "$WORK/$sample.kb.jsonl" --vcf-out "$WORK/$sample.kb.vcf.gz"
   # rule-tier finds the ontology mapping inside the bundle.

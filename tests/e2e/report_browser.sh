@@ -6,7 +6,14 @@
 #
 #   bash tests/e2e/report_browser.sh
 #
-# Screenshots: target/e2e/report.png (demo report), report-detail.png
+# The demo report is a real one: scripts/demo.sh runs the whole chain
+# (vcf-annotate --bundle → kb-lookup → rule-tier → report-gen) on the demo
+# sample sheet into target/e2e/demo/; DEMO_OUT=DIR reuses a finished demo
+# run instead (e.g. DEMO_OUT=results/demo). The melanoma sample DEMO-MEL is
+# checked in the browser, the cohort summary too; a stream full of markup
+# and 10,000 made-up variants test escaping and paging.
+#
+# Screenshots: target/e2e/report.png (DEMO-MEL report), report-detail.png
 # (BRAF p.V600E opened), cohort.png, large.png (10,000 variants).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -31,13 +38,34 @@ trap 'rm -rf "$PROFILE"' EXIT
 cargo build -q -p report-gen --bin report-gen --example hostile_stream
 BIN=target/debug/report-gen
 
-# Inputs: the demo sample, a stream full of markup, 10,000 made-up variants.
-"$BIN" demo -o "$OUT/demo.jsonl"
-"$BIN" sample "$OUT/demo.jsonl" --out-dir "$OUT" --prefix demo
+# Inputs: the demo pipeline's reports, a stream full of markup, 10,000
+# made-up variants.
+if [ -n "${DEMO_OUT:-}" ]; then
+  DEMO=$(cd "$DEMO_OUT" && pwd)
+else
+  DEMO=$PWD/$OUT/demo
+  OUTDIR=$DEMO bash scripts/demo.sh >"$OUT/demo.log" 2>&1 || {
+    tail -20 "$OUT/demo.log" >&2
+    echo "report_browser: scripts/demo.sh failed" >&2
+    exit 1
+  }
+fi
+SAMPLE=DEMO-MEL
+for file in "$DEMO/$SAMPLE/report/$SAMPLE.html" "$DEMO/$SAMPLE/report/$SAMPLE.tsv" "$DEMO/cohort/cohort.html"; do
+  [ -s "$file" ] || { echo "report_browser: the demo wrote no $file" >&2; exit 1; }
+done
+cp "$DEMO/$SAMPLE/report/$SAMPLE.html" "$OUT/demo.html"
+cp "$DEMO/cohort/cohort.html" "$OUT/cohort.html"
+# What the report must show, from its own TSV: the rows, and BRAF p.V600E's
+# row id and tier.
+TSV=$DEMO/$SAMPLE/report/$SAMPLE.tsv
+rows_expected=$(($(wc -l <"$TSV") - 1))
+braf=$(awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+  $col["gene"] == "BRAF" && $col["hgvsp"] == "p.Val600Glu" { print $col["variant_id"] "\t" $col["amp_tier"] }' "$TSV")
+braf_id=${braf%%$'\t'*}
+braf_tier=${braf##*$'\t'}
 target/debug/examples/hostile_stream >"$OUT/hostile.jsonl"
 "$BIN" sample "$OUT/hostile.jsonl" --out-dir "$OUT" --prefix hostile 2>/dev/null
-"$BIN" demo --variants 2 -o "$OUT/second.jsonl"
-"$BIN" cohort "$OUT/demo.json" "$OUT/second.jsonl" --out-dir "$OUT" --prefix cohort
 "$BIN" demo --variants 10000 -o "$OUT/large.jsonl"
 "$BIN" sample "$OUT/large.jsonl" --out-dir "$OUT" --prefix large
 
@@ -90,31 +118,48 @@ count_in_dom() { # name, fixed string → count
   grep -oF -- "$2" "$OUT/$1.dom" | wc -l
 }
 
+in_section() { # name, section id, fixed string: the string lies inside that <section>
+  python3 - "$OUT/$1.dom" "$2" "$3" <<'PY' || { echo "$1: section $2 lacks: $3" >&2; return 1; }
+import re, sys
+dom, section, needle = open(sys.argv[1]).read(), sys.argv[2], sys.argv[3]
+match = re.search(r'<section id="%s".*?</section>' % re.escape(section), dom, re.S)
+sys.exit(0 if match and needle in match.group(0) else 1)
+PY
+}
+
 page() { echo "file://$PWD/$OUT/$1"; }
 
-# 1. The demo report: script ran, every tier section, rows in the tables.
+# 1. The demo pipeline's melanoma report: script ran, every tier section,
+#    every row of its TSV, BRAF p.V600E in Tier I.
 browse demo "$(page demo.html)" --dump-dom
 check "demo: no console messages" no_console_messages demo
 check "demo: script finished" dom_has demo 'data-report-ready="true"'
+check "demo: sample name" dom_has demo "$SAMPLE"
+check "demo: tumour type" dom_has demo 'MEL'
 for tier in I II III IV; do
   check "demo: Tier $tier section" dom_has demo "<section id=\"tier-$tier\""
 done
-check "demo: BRAF row in Tier I" dom_has demo '<tr class="variant-row" id="v1">'
-check "demo: 7 variant rows" test "$(count_in_dom demo 'class="variant-row"')" -eq 7
+check "demo: BRAF p.V600E found in the TSV ($braf)" test -n "$braf_id"
+check "demo: BRAF p.V600E is Tier I" test "$braf_tier" = I
+check "demo: BRAF row in the Tier I section" in_section demo tier-I "<tr class=\"variant-row\" id=\"$braf_id\""
+check "demo: $rows_expected variant rows, as in the TSV" \
+  test "$(count_in_dom demo 'class="variant-row"')" -eq "$rows_expected"
 check "demo: key finding" dom_has demo 'p.V600E'
-check "demo: three plots" test "$(count_in_dom demo '<svg ')" -eq 3
+check "demo: tier and consequence plots" test "$(count_in_dom demo '<svg ')" -ge 2
 check "demo: disclaimer" dom_has demo 'is not a diagnosis'
 browse demo-shot "$(page demo.html)" --screenshot="$PWD/$OUT/report.png" --window-size=1400,2700
 check "demo screenshot: no console messages" no_console_messages demo-shot
 check "demo screenshot written" test -s "$OUT/report.png"
 
-# 2. A variant's details open from a key finding's link, with the rule trace.
-browse detail "$(page demo.html)#v1" --dump-dom
+# 2. A variant's details open from a key finding's link, with the rule
+#    trace and the evidence behind the call.
+browse detail "$(page demo.html)#$braf_id" --dump-dom
 check "detail: no console messages" no_console_messages detail
-check "detail: opened" dom_has detail 'id="v1-detail"'
-check "detail: rule trace" dom_has detail 'AMP-I-A-same-tumour'
-check "detail: CIViC link" dom_has detail 'href="https://civicdb.org/evidence/95/summary"'
-browse detail-shot "$(page demo.html)#v1" --screenshot="$PWD/$OUT/report-detail.png" --window-size=1400,3400
+check "detail: opened" dom_has detail "id=\"$braf_id-detail\""
+check "detail: rule trace" dom_has detail 'amp.tier_i.level_a'
+check "detail: CIViC evidence" dom_has detail 'EID90001'
+check "detail: therapy" dom_has detail 'Vemurafenib'
+browse detail-shot "$(page demo.html)#$braf_id" --screenshot="$PWD/$OUT/report-detail.png" --window-size=1400,3400
 check "detail screenshot written" test -s "$OUT/report-detail.png"
 
 # 3. Markup in every field stays text: nothing runs, nothing loads.
@@ -130,6 +175,9 @@ check "hostile: only the page's scripts" test "$(count_in_dom hostile '<script')
 browse cohort "$(page cohort.html)" --dump-dom
 check "cohort: no console messages" no_console_messages cohort
 check "cohort: matrix" dom_has cohort '<td class="cell tier-I"'
+for sample in $(tail -n +2 assets/demo/samplesheet.csv | cut -d, -f1); do
+  check "cohort: sample $sample" dom_has cohort "$sample"
+done
 browse cohort-shot "$(page cohort.html)" --screenshot="$PWD/$OUT/cohort.png" --window-size=1400,1100
 
 # 5. 10,000 variants: one page of rows per table in the document.

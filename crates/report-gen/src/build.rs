@@ -19,6 +19,10 @@ use crate::{DISCLAIMER, TOOL_NAME, TOOL_VERSION};
 /// Choices of the user that change the report.
 #[derive(Debug, Clone)]
 pub struct ReportOptions {
+    /// Overrides the sample name of the input header (the pipeline passes
+    /// the sample sheet's id: a tumour/normal VCF's header names no single
+    /// sample, or names its tumour column).
+    pub sample: Option<String>,
     /// Overrides the tumour type of the input header.
     pub tumour_type: Option<String>,
     pub date: ReportDate,
@@ -27,10 +31,10 @@ pub struct ReportOptions {
 /// Builds the report of one sample.
 pub fn build_report(input: InputStream, options: &ReportOptions) -> SampleReport {
     let mut warnings = Vec::new();
-    let sample = input
-        .header
+    let sample = options
         .sample
         .clone()
+        .or_else(|| input.header.sample.clone())
         .filter(|s| !s.trim().is_empty())
         .unwrap_or_else(|| {
             warnings.push("The input header names no sample.".to_string());
@@ -101,6 +105,9 @@ pub fn build_report(input: InputStream, options: &ReportOptions) -> SampleReport
     params.insert("date_source".to_string(), options.date.source.to_string());
     if let Some(name) = &options.tumour_type {
         params.insert("tumour_type".to_string(), name.clone());
+    }
+    if let Some(name) = &options.sample {
+        params.insert("sample".to_string(), name.clone());
     }
     let mut provenance = header.provenance;
     provenance.push(ToolRun {

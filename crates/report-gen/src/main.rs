@@ -57,6 +57,11 @@ struct SampleArgs {
     /// Output file name prefix [default: the sample name].
     #[arg(long)]
     prefix: Option<String>,
+    /// Sample name to show, overriding the input header's (e.g. the
+    /// sample sheet's id; a tumour/normal VCF names no single sample).
+    /// Also the default --prefix.
+    #[arg(long, value_name = "NAME")]
+    sample: Option<String>,
     /// Tumour type to show, overriding the input header's.
     #[arg(long)]
     tumour_type: Option<String>,
@@ -169,6 +174,7 @@ fn sample(args: SampleArgs) -> Result<()> {
     }
     let input = read_stream(args.input.as_deref())?;
     let options = ReportOptions {
+        sample: args.sample,
         tumour_type: args.tumour_type,
         date: report_date(
             args.common.date.as_deref(),
@@ -217,6 +223,7 @@ fn cohort(args: CohortArgs) -> Result<()> {
     for path in &args.inputs {
         // Only the cohort's own date is shown, so streams need no other.
         let options = ReportOptions {
+            sample: None,
             tumour_type: None,
             date: date.clone(),
         };

@@ -294,6 +294,82 @@ fn cohort_reads_json_reports_and_streams() {
 }
 
 #[test]
+fn sample_flag_names_a_report_whose_input_names_no_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    // A tumour/normal stream: its header names no single sample.
+    let mut unnamed = header("unused");
+    unnamed.sample = None;
+    let stream = jsonl(&[
+        variant_model::record::StreamLine::Header(unnamed),
+        variant_model::record::StreamLine::Variant(variant(
+            "TP53",
+            175,
+            Some(variant_model::classification::AmpTier::II),
+            Some(variant_model::classification::AmpLevel::D),
+            Some(0.3),
+        )),
+        summary(1, 1),
+    ]);
+    let input = write(dir.path(), "unnamed.jsonl", &stream);
+    let out = dir.path().join("out");
+    let mut reports = Vec::new();
+    for name in ["PT-1", "PT-2"] {
+        let output = report_gen(
+            &[
+                "sample",
+                &input,
+                "--sample",
+                name,
+                "-o",
+                out.to_str().unwrap(),
+            ],
+            None,
+            &[],
+        );
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            !String::from_utf8_lossy(&output.stderr).contains("names no sample"),
+            "the flag names it"
+        );
+        let path = out.join(format!("{name}.json"));
+        let report: SampleReport = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        assert_eq!(report.header.sample, name);
+        let html = std::fs::read_to_string(out.join(format!("{name}.html"))).unwrap();
+        assert!(html.contains(name));
+        reports.push(path.display().to_string());
+    }
+    // Without the flag both would be "unnamed sample", which a cohort refuses.
+    let cohort = dir.path().join("cohort");
+    let output = report_gen(
+        &[
+            "cohort",
+            &reports[0],
+            &reports[1],
+            "-o",
+            cohort.to_str().unwrap(),
+        ],
+        None,
+        &[],
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let tsv = std::fs::read_to_string(cohort.join("cohort.tsv")).unwrap();
+    let samples: Vec<&str> = tsv
+        .lines()
+        .skip(1)
+        .map(|l| l.split('\t').next().unwrap())
+        .collect();
+    assert_eq!(samples, ["PT-1", "PT-2"]);
+}
+
+#[test]
 fn demo_writes_a_stream_that_sample_reads() {
     let output = report_gen(&["demo", "--variants", "25"], None, &[]);
     assert!(output.status.success());

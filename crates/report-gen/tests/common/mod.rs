@@ -19,6 +19,7 @@ use variant_model::record::{
 
 pub fn options() -> ReportOptions {
     ReportOptions {
+        sample: None,
         tumour_type: None,
         date: ReportDate {
             date: Some("2026-01-02".into()),
