@@ -9,7 +9,9 @@
 #      into results/containers-stub/;
 #   4. tests/pipeline/run_modules.py: the same with every module's `script:`
 #      block on assets/demo/samplesheet.csv, publishing what the pipeline would
-#      publish (conf/modules.config layout) into results/containers/.
+#      publish (conf/modules.config layout) into results/containers/;
+#   5. scripts/demo.sh, the same chain with the host's binaries: every
+#      published file must be the same (tests/pipeline/compare_outputs.py).
 # Task directories (with .command.sh/.command.err) are kept in
 # results/containers-work/.
 #
@@ -36,8 +38,10 @@ if [ ! -f assets/demo/bundle/SOURCES.toml ]; then
   echo "containers: assets/demo/bundle/SOURCES.toml is missing: the demo bundle cannot be built" >&2
   exit 1
 fi
-# make-demo-genome runs on the host: the ordinary release build (shared with tests/pipeline/check.sh).
-cargo build --release --locked -q -p synthetic-data --bin make-demo-genome
+# make-demo-genome runs on the host: the release build of the whole workspace, as
+# tests/pipeline/check.sh and scripts/demo.sh build it (feature unification across
+# the workspace picks the compressor, so the genome and the bundle come out the same).
+cargo build --release --locked -q --workspace --bins
 rm -rf "$WORK/demo"
 mkdir -p "$WORK/demo/genome"
 target/release/make-demo-genome --genes assets/demo/genes.toml --out "$WORK/demo/genome" >/dev/null
@@ -63,4 +67,9 @@ echo "== containers: every module's script: block on the demo sample sheet"
 python3 tests/pipeline/run_modules.py --bundle "$WORK/demo/kb-bundle" \
   --outdir results/containers --work "$WORK/run"
 lap "demo run"
-find results/containers -type f | sort
+
+echo "== containers: the same as the tools on the host (scripts/demo.sh)"
+rm -rf "$WORK/host"
+OUTDIR=$WORK/host bash scripts/demo.sh >/dev/null
+python3 tests/pipeline/compare_outputs.py results/containers "$WORK/host"
+lap "host comparison"
