@@ -58,4 +58,6 @@ else
   echo "kb_demo: ../shared/data absent: running only the demo end-to-end tests" >&2
   cargo test -q $([ "$PROFILE" = release ] && echo --release) -p kb-lookup --test end_to_end -- --ignored demo_bundle_builds demo_samples
 fi
+# Callers' multi-allelic records split by the real vcf-annotate.
+cargo test -q $([ "$PROFILE" = release ] && echo --release) -p kb-lookup --test callers -- --ignored
 echo "kb_demo: all checks passed"

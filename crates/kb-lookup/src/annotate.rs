@@ -7,12 +7,16 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
+use variant_model::caller::{
+    AlleleIndex, Caller, CallerChoice, Role, RoleRequest, SampleFields, SampleRoles, SampleType,
+};
 use variant_model::consequence::TranscriptConsequence;
 use variant_model::csq::CsqLayout;
 use variant_model::evidence::{KbMatch, MatchLevel};
 use variant_model::io::{AtomicOutput, display_name, open_input};
 use variant_model::record::{
-    SCHEMA_VERSION, SampleCall, StreamHeader, StreamLine, StreamSummary, ToolRun, VariantRecord,
+    CallerRef, SCHEMA_VERSION, SampleCall, StreamHeader, StreamLine, StreamSummary, ToolRun,
+    VariantRecord,
 };
 use variant_model::{GenomicAllele, OriginalRecord};
 
@@ -38,6 +42,18 @@ pub struct AnnotateOptions {
     pub allow_unknown_build: bool,
     /// Write only the VCF (`vcf_out`), no JSON Lines.
     pub vcf_only: bool,
+    /// Whose FORMAT conventions give depths and allele fractions;
+    /// detected from the header by default.
+    pub caller: CallerChoice,
+    /// Somatic (tumour, maybe a normal) or germline sample.
+    pub sample_type: SampleType,
+    /// Tumour (germline: reported) and normal sample columns, when the
+    /// header does not say (`--tumour-sample`, `--normal-sample`).
+    pub tumour_sample: Option<String>,
+    pub normal_sample: Option<String>,
+    /// Keep records whose FILTER is neither `PASS` nor `.`; by default they
+    /// are left out of both outputs and counted as `filter:<NAME>`.
+    pub keep_filtered: bool,
 }
 
 /// Reads the input header: meta lines, the `#CHROM` line, sample names.
@@ -153,6 +169,7 @@ pub fn run(options: &AnnotateOptions) -> crate::Result<StreamSummary> {
         &header.meta,
         &bundle_build,
         bundle.reference_lengths.as_ref(),
+        bundle.contig_aliases.as_ref(),
     );
     let mut summary = StreamSummary::default();
     match &evidence.build {
@@ -182,6 +199,34 @@ pub fn run(options: &AnnotateOptions) -> crate::Result<StreamSummary> {
             });
         }
     }
+    let detection = match options.caller {
+        CallerChoice::Auto => {
+            variant_model::caller::detect(&header.meta).map_err(|e| crate::Error::File {
+                path: input_name.clone(),
+                message: e.to_string(),
+            })?
+        }
+        CallerChoice::Fixed(caller) => variant_model::caller::Detection {
+            caller,
+            evidence: "--caller".into(),
+        },
+    };
+    let roles = variant_model::caller::assign_roles(
+        &header.meta,
+        &header.samples,
+        &RoleRequest {
+            sample_type: options.sample_type,
+            tumour: options.tumour_sample.clone(),
+            normal: options.normal_sample.clone(),
+        },
+    )
+    .map_err(|e| crate::Error::File {
+        path: input_name.clone(),
+        message: e.to_string(),
+    })?;
+    summary
+        .counts
+        .insert(format!("caller:{}", detection.caller), 1);
     let layout = csq_layout(&header.meta);
     if layout.is_none() {
         summary.counts.insert("no_csq_header".into(), 1);
@@ -211,9 +256,34 @@ pub fn run(options: &AnnotateOptions) -> crate::Result<StreamSummary> {
         "bundle_manifest_sha256".into(),
         bundle.manifest_sha256.clone(),
     );
+    params.insert("caller".into(), options.caller.to_string());
+    params.insert(
+        "sample_type".into(),
+        match options.sample_type {
+            SampleType::Somatic => "somatic",
+            SampleType::Germline => "germline",
+        }
+        .into(),
+    );
+    for (key, value) in [
+        ("tumour_sample", &options.tumour_sample),
+        ("normal_sample", &options.normal_sample),
+    ] {
+        if let Some(value) = value {
+            params.insert(key.into(), value.clone());
+        }
+    }
+    params.insert("keep_filtered".into(), options.keep_filtered.to_string());
+    let sample_name = |index: Option<usize>| index.map(|i| header.samples[i].clone());
     let stream_header = StreamLine::Header(StreamHeader {
         schema_version: SCHEMA_VERSION.to_string(),
-        sample: (header.samples.len() == 1).then(|| header.samples[0].clone()),
+        sample: sample_name(roles.primary),
+        normal_sample: sample_name(roles.normal),
+        caller: Some(CallerRef {
+            name: detection.caller.to_string(),
+            evidence: detection.evidence.clone(),
+            roles_from: (!roles.evidence.is_empty()).then(|| roles.evidence.clone()),
+        }),
         genome_build: Some(bundle_build.clone()),
         provenance: vec![ToolRun {
             tool: "kb-lookup".into(),
@@ -242,12 +312,25 @@ pub fn run(options: &AnnotateOptions) -> crate::Result<StreamSummary> {
         .map(|s| s.name.clone())
         .chain(bundle.curated.iter().map(|s| s.name.clone()))
         .collect();
+    let bundle_contigs = bundle.reference_lengths.as_ref().map(|lengths| {
+        variant_model::contig_alias::ContigMap::new(
+            lengths.keys().cloned(),
+            bundle.contig_aliases.clone(),
+        )
+    });
     let context = LineContext {
+        bundle_contigs: bundle_contigs.as_ref(),
         curated: &bundle.curated,
         exact_sources: &exact_sources,
         source_names: &source_names,
         vcf_fields: vcf_fields.as_ref(),
         jsonl: jsonl.is_some(),
+        keep_filtered: options.keep_filtered,
+    };
+    let calls = CallContext {
+        caller: detection.caller,
+        samples: &header.samples,
+        roles: &roles,
     };
     let exact_tables = &mut bundle.exact;
     let at = |line: u64, message: String| crate::Error::At {
@@ -320,7 +403,13 @@ pub fn run(options: &AnnotateOptions) -> crate::Result<StreamSummary> {
                 let parsed: Vec<Result<Vec<VariantRecord>, String>> = batch
                     .lines()
                     .par_iter()
-                    .map(|text| parse_record(text, layout.as_ref(), &header.samples, context.jsonl))
+                    .map(|text| {
+                        if !context.keep_filtered && failed_filters(text).is_some() {
+                            // Left out: counted by the writer.
+                            return Ok(Vec::new());
+                        }
+                        parse_record(text, layout.as_ref(), &calls, context.jsonl)
+                    })
                     .collect();
                 let mut records = Vec::with_capacity(parsed.len());
                 for (result, &number) in parsed.into_iter().zip(&batch.numbers) {
@@ -361,8 +450,20 @@ pub fn run(options: &AnnotateOptions) -> crate::Result<StreamSummary> {
     let Totals {
         alleles_with_match,
         match_counts,
+        filtered,
+        without_vaf,
+        unmatched_contigs,
         ..
     } = totals;
+    summary.unmatched_contigs = unmatched_contigs;
+    for (name, n) in filtered {
+        summary.filtered.insert(format!("filter:{name}"), n);
+    }
+    if without_vaf > 0 && roles.primary.is_some() {
+        summary
+            .counts
+            .insert("calls_without_vaf".into(), without_vaf);
+    }
     progress.finish_and_clear();
     if alleles_with_match > 0 {
         summary
@@ -405,7 +506,7 @@ pub fn run(options: &AnnotateOptions) -> crate::Result<StreamSummary> {
 fn parse_record(
     text: &str,
     layout: Option<&CsqLayout>,
-    samples: &[String],
+    calls: &CallContext<'_>,
     full: bool,
 ) -> Result<Vec<VariantRecord>, String> {
     let fields: Vec<&str> = text.split('\t').collect();
@@ -487,7 +588,16 @@ fn parse_record(
         } else {
             record.consequences = std::mem::take(&mut consequences);
         }
-        record.calls = sample_calls(&fields, samples, index);
+        let allele = AlleleIndex {
+            alt: index + 1,
+            alt_count: alts.len(),
+            ref_bases: ref_allele,
+            alt_bases: alt,
+            original: original
+                .as_ref()
+                .map(|o| (o.alt_index, o.alt_alleles.len())),
+        };
+        record.calls = calls.read(&fields, &allele)?;
         out.push(record);
     }
     Ok(out)
@@ -548,50 +658,62 @@ fn vep_allele(ref_allele: &str, alts: &[&str], index: usize) -> String {
     }
 }
 
-/// GT, AD, DP and AF of each sample for ALT `index`.
-fn sample_calls(fields: &[&str], samples: &[String], index: usize) -> Vec<SampleCall> {
-    if fields.len() < 10 || samples.is_empty() {
-        return Vec::new();
+/// What reading the sample columns needs.
+struct CallContext<'a> {
+    caller: Caller,
+    samples: &'a [String],
+    roles: &'a SampleRoles,
+}
+
+impl CallContext<'_> {
+    /// Genotype, depths and allele fraction of each sample at `allele`,
+    /// read with the caller's conventions.
+    fn read(&self, fields: &[&str], allele: &AlleleIndex<'_>) -> Result<Vec<SampleCall>, String> {
+        if fields.len() < 10 || self.samples.is_empty() {
+            return Ok(Vec::new());
+        }
+        let keys: Vec<&str> = fields[8].split(':').collect();
+        self.samples
+            .iter()
+            .zip(&fields[9..])
+            .zip(&self.roles.roles)
+            .map(|((sample, column), role)| {
+                let values = SampleFields::new(sample, &keys, column);
+                let counts = self
+                    .caller
+                    .read_sample(&values, allele)
+                    .map_err(|e| {
+                        format!(
+                            "{e} (read with the {} caller's conventions; --caller NAME chooses another)",
+                            self.caller
+                        )
+                    })?;
+                Ok(SampleCall {
+                    sample: sample.clone(),
+                    role: role.map(|r: Role| r.as_str().to_string()),
+                    genotype: values.get("GT").map(str::to_string),
+                    alt_depth: counts.alt_depth,
+                    total_depth: counts.total_depth,
+                    vaf: counts.vaf,
+                })
+            })
+            .collect()
     }
-    let keys: Vec<&str> = fields[8].split(':').collect();
-    samples
-        .iter()
-        .zip(&fields[9..])
-        .map(|(sample, value)| {
-            let values: Vec<&str> = value.split(':').collect();
-            let get = |key: &str| {
-                keys.iter()
-                    .position(|k| *k == key)
-                    .and_then(|i| values.get(i))
-                    .copied()
-                    .filter(|v| !v.is_empty() && *v != ".")
-            };
-            let ad: Vec<Option<u32>> = get("AD")
-                .map(|v| v.split(',').map(|x| x.parse().ok()).collect())
-                .unwrap_or_default();
-            let alt_depth = ad.get(index + 1).copied().flatten();
-            let ad_total: Option<u32> = if ad.is_empty() || ad.iter().any(Option::is_none) {
-                None
-            } else {
-                Some(ad.iter().map(|x| x.unwrap_or(0)).sum())
-            };
-            let total_depth = get("DP").and_then(|v| v.parse().ok()).or(ad_total);
-            let vaf = get("AF")
-                .and_then(|v| v.split(',').nth(index).and_then(|x| x.parse().ok()))
-                .or_else(|| match (alt_depth, ad_total) {
-                    (Some(a), Some(t)) if t > 0 => Some(a as f64 / t as f64),
-                    _ => None,
-                });
-            SampleCall {
-                sample: sample.clone(),
-                role: None,
-                genotype: get("GT").map(str::to_string),
-                alt_depth,
-                total_depth,
-                vaf,
-            }
-        })
-        .collect()
+}
+
+/// The FILTER names of a record that did not pass (FILTER neither `PASS`
+/// nor `.`), `None` when it passed.
+fn failed_filters(text: &str) -> Option<Vec<&str>> {
+    let filter = text.split('\t').nth(6)?;
+    if filter.is_empty() || filter == "." || filter == "PASS" {
+        return None;
+    }
+    Some(
+        filter
+            .split(';')
+            .filter(|f| !f.is_empty() && *f != "PASS")
+            .collect(),
+    )
 }
 
 /// Input lines matched together: parsing, evidence decoding, curated
@@ -673,6 +795,12 @@ struct Totals {
     alleles_with_match: u64,
     /// By `(index into LineContext::source_names, level)`.
     match_counts: BTreeMap<(usize, MatchLevel), u64>,
+    /// Alleles left out, by FILTER name.
+    filtered: BTreeMap<String, u64>,
+    /// Alleles written whose tumour (germline) sample has no VAF.
+    without_vaf: u64,
+    /// Records per contig absent from the reference.
+    unmatched_contigs: BTreeMap<String, u64>,
 }
 
 impl Totals {
@@ -680,14 +808,24 @@ impl Totals {
         self.records += 1;
         self.alleles += output.alleles;
         self.alleles_with_match += output.alleles_with_match;
+        self.without_vaf += output.without_vaf;
+        for name in &output.filtered {
+            *self.filtered.entry(name.clone()).or_default() += output.filtered_alleles;
+        }
         for &key in &output.matches {
             *self.match_counts.entry(key).or_default() += 1;
+        }
+        if let Some(contig) = &output.unknown_contig {
+            *self.unmatched_contigs.entry(contig.clone()).or_default() += 1;
         }
     }
 }
 
 /// What matching and formatting one input line needs (shared by threads).
 struct LineContext<'a> {
+    /// The bundle reference's contigs with the bundle's aliases (`None`
+    /// without a reference).
+    bundle_contigs: Option<&'a variant_model::contig_alias::ContigMap>,
     curated: &'a [crate::curated::CuratedSource],
     exact_sources: &'a [ExactSourceInfo],
     /// Names of the exact then curated sources: matches are counted by
@@ -695,6 +833,7 @@ struct LineContext<'a> {
     source_names: &'a [String],
     vcf_fields: Option<&'a VcfFields>,
     jsonl: bool,
+    keep_filtered: bool,
 }
 
 /// The outputs of one input line.
@@ -707,24 +846,74 @@ struct LineOutput {
     alleles_with_match: u64,
     /// `(index into LineContext::source_names, level)` of every match.
     matches: Vec<(usize, MatchLevel)>,
+    /// FILTER names of a record left out, and its number of ALTs.
+    filtered: Vec<String>,
+    filtered_alleles: u64,
+    /// Alleles whose tumour (germline) sample has no VAF.
+    without_vaf: u64,
+    /// The line's contig, when it is not in the bundle reference (or
+    /// vcf-annotate flagged it `UNKNOWN_CONTIG`).
+    unknown_contig: Option<String>,
 }
 
 impl LineContext<'_> {
+    /// The contig of a VCF line when the reference lacks it: vcf-annotate
+    /// flagged it (`INFO/UNKNOWN_CONTIG`), or the bundle has a reference
+    /// that does not name it under any alias.
+    fn unknown_contig<'t>(&self, text: &'t str) -> Option<&'t str> {
+        let mut fields = text.split('\t');
+        let chrom = fields.next()?;
+        let info = fields.nth(6).unwrap_or("");
+        let flagged = crate::sources::info_value(info, "UNKNOWN_CONTIG").is_some();
+        let absent = self.bundle_contigs.is_some_and(|map| {
+            map.resolve(chrom).is_none()
+                && crate::contig::aliases(chrom).all(|name| map.resolve(&name).is_none())
+        });
+        (flagged || absent).then_some(chrom)
+    }
+
     fn annotate_line(
         &self,
         text: &str,
         alleles: Vec<VariantRecord>,
         hits: Vec<Vec<crate::matcher::ExactHit>>,
     ) -> Result<LineOutput, String> {
+        let unknown_contig = self.unknown_contig(text);
         let mut output = LineOutput {
             jsonl: Vec::new(),
             vcf: Vec::new(),
             alleles: alleles.len() as u64,
             alleles_with_match: 0,
             matches: Vec::new(),
+            filtered: Vec::new(),
+            filtered_alleles: 0,
+            without_vaf: 0,
+            unknown_contig: unknown_contig.map(str::to_string),
         };
+        if !self.keep_filtered
+            && let Some(names) = failed_filters(text)
+        {
+            output.filtered = names.into_iter().map(str::to_string).collect();
+            output.filtered_alleles = text
+                .split('\t')
+                .nth(4)
+                .map_or(1, |alts| alts.split(',').count() as u64);
+            return Ok(output);
+        }
+        output.without_vaf = alleles
+            .iter()
+            .filter(|r| {
+                r.calls
+                    .iter()
+                    .find(|c| matches!(c.role.as_deref(), Some("tumor" | "germline")))
+                    .is_some_and(|c| c.vaf.is_none())
+            })
+            .count() as u64;
         let mut all_matches: Vec<Vec<KbMatch>> = Vec::with_capacity(alleles.len());
         for (mut record, hits) in alleles.into_iter().zip(hits) {
+            if unknown_contig.is_some() {
+                record.flags.push("unknown_contig".into());
+            }
             let mut matches =
                 crate::matcher::exact_matches(self.exact_sources, &record.allele, &hits);
             matches.extend(crate::matcher::match_curated(
@@ -1030,12 +1219,51 @@ mod tests {
     }
 
     #[test]
-    fn sample_calls_read_ad_dp_and_af() {
-        let line = "7\t1\t.\tA\tT\t.\tPASS\t.\tGT:AD:DP\t0/1:21,8:29";
+    fn sample_calls_are_read_with_the_callers_conventions_and_roles() {
+        let line = "7\t1\t.\tA\tT\t.\tPASS\t.\tGT:AD:DP\t0/1:21,8:29\t0/0:30,0:30";
         let fields: Vec<&str> = line.split('\t').collect();
-        let calls = sample_calls(&fields, &["TUMOR".to_string()], 0);
-        assert_eq!(calls[0].alt_depth, Some(8));
-        assert_eq!(calls[0].total_depth, Some(29));
+        let samples = ["TUMOR".to_string(), "NORMAL".to_string()];
+        let roles =
+            variant_model::caller::assign_roles(&[], &samples, &RoleRequest::default()).unwrap();
+        let context = CallContext {
+            caller: Caller::Generic,
+            samples: &samples,
+            roles: &roles,
+        };
+        let allele = AlleleIndex {
+            alt: 1,
+            alt_count: 1,
+            ref_bases: "A",
+            alt_bases: "T",
+            original: None,
+        };
+        let calls = context.read(&fields, &allele).unwrap();
+        assert_eq!(calls[0].role.as_deref(), Some("tumor"));
+        assert_eq!(calls[1].role.as_deref(), Some("normal"));
+        assert_eq!(calls[0].genotype.as_deref(), Some("0/1"));
+        assert_eq!(
+            (calls[0].alt_depth, calls[0].total_depth),
+            (Some(8), Some(29))
+        );
         assert!((calls[0].vaf.unwrap() - 8.0 / 29.0).abs() < 1e-9);
+        // A count that fits no allele layout names the caller.
+        let bad = "7\t1\t.\tA\tT\t.\tPASS\t.\tGT:AD\t0/1:21,8,3\t0/0:30,0";
+        let fields: Vec<&str> = bad.split('\t').collect();
+        let err = context.read(&fields, &allele).unwrap_err();
+        assert!(
+            err.contains("FORMAT/AD") && err.contains("generic caller's conventions"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn failed_filters_lists_the_names_of_records_that_did_not_pass() {
+        let line = |filter: &str| format!("1\t5\t.\tA\tC\t.\t{filter}\t.");
+        assert_eq!(failed_filters(&line("PASS")), None);
+        assert_eq!(failed_filters(&line(".")), None);
+        assert_eq!(
+            failed_filters(&line("weak_evidence;strand_bias")),
+            Some(vec!["weak_evidence", "strand_bias"])
+        );
     }
 }

@@ -122,6 +122,7 @@ pub fn build(options: &BuildOptions) -> crate::Result<Manifest> {
             reference: reference_path,
         },
         sources: entries,
+        contig_aliases: write_contig_aliases(&config.bundle.genome_build, dir)?,
     };
     let manifest_path = dir.join(MANIFEST_FILE);
     std::fs::write(&manifest_path, manifest.to_bytes())
@@ -145,6 +146,28 @@ pub fn build(options: &BuildOptions) -> crate::Result<Manifest> {
         })?;
     }
     Ok(manifest)
+}
+
+/// Bundle path of the contig alias table.
+pub const CONTIG_ALIASES_PATH: &str = "reference/contig_aliases.tsv";
+
+/// Writes the contig alias table shipped for `genome_build` (GRCh37,
+/// GRCh38) into the bundle; `None` for other builds.
+fn write_contig_aliases(genome_build: &str, dir: &Path) -> crate::Result<Option<BundleFile>> {
+    let Some(text) = variant_model::contig_alias::ContigAliases::builtin_text(genome_build) else {
+        return Ok(None);
+    };
+    let path = dir.join(CONTIG_ALIASES_PATH);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| crate::Error::file(parent, e))?;
+    }
+    std::fs::write(&path, text).map_err(|e| crate::Error::file(&path, e))?;
+    Ok(Some(BundleFile {
+        path: CONTIG_ALIASES_PATH.to_string(),
+        sha256: crate::archive::sha256_bytes(text.as_bytes()),
+        bytes: text.len() as u64,
+        role: "contig_aliases".into(),
+    }))
 }
 
 /// The manifest entry of a converted source: checksums of inputs and

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use variant_model::contig_alias::ContigAliases;
 use variant_model::record::BundleRef;
 
 use crate::curated::CuratedSource;
@@ -29,6 +30,9 @@ pub struct Bundle {
     pub exact: Vec<ExactSource>,
     /// Contig lengths of the bundle reference, when it has one.
     pub reference_lengths: Option<BTreeMap<String, u64>>,
+    /// The bundle's contig alias table (`manifest.contig_aliases`), when
+    /// it has one.
+    pub contig_aliases: Option<ContigAliases>,
     /// Keeps an extracted archive alive while the bundle is open.
     _extracted: Option<tempfile::TempDir>,
 }
@@ -100,7 +104,20 @@ impl Bundle {
                 }
             }
         }
+        let contig_aliases = match manifest.contig_aliases_path(&root) {
+            Some(path) => Some(ContigAliases::from_path(&path).map_err(|e| {
+                crate::Error::file(&path, format!("invalid contig alias table: {e}"))
+            })?),
+            None => None,
+        };
+        for source in &mut exact {
+            source.table.set_contig_aliases(contig_aliases.clone());
+        }
+        for source in &mut curated {
+            source.set_contig_aliases(contig_aliases.clone());
+        }
         Ok(Self {
+            contig_aliases,
             root,
             manifest_sha256: crate::archive::sha256_bytes(&manifest_bytes),
             manifest,

@@ -1,7 +1,10 @@
-//! Contig names across naming styles (`7` / `chr7`, `MT` / `chrM`) and the
+//! Contig names across naming styles (`7` / `chr7`, `MT` / `chrM`, and
+//! with the bundle's alias table `NC_000007.14` / `CM000669.2`) and the
 //! genome-build check between an input VCF and a bundle.
 
 use std::collections::BTreeMap;
+
+use variant_model::contig_alias::ContigAliases;
 
 /// The names under which a contig may appear: itself, then with the `chr`
 /// prefix toggled (and the mitochondrial `MT`/`chrM` pair).
@@ -23,6 +26,36 @@ pub fn canonical(name: &str) -> String {
     match name {
         "chrM" | "chrMT" | "M" => "MT".to_string(),
         _ => name.strip_prefix("chr").unwrap_or(name).to_string(),
+    }
+}
+
+/// Like [`canonical`], but a name the alias table knows (`NC_000007.14`,
+/// `CM000669.2`, `chr7`) becomes its Ensembl/NCBI-style name (`7`) first.
+pub fn canonical_with(name: &str, aliases: Option<&ContigAliases>) -> String {
+    match aliases.and_then(|a| a.name_in_style(name, "ensembl").or_else(|| a.key(name))) {
+        Some(known) => canonical(known),
+        None => canonical(name),
+    }
+}
+
+/// The GRC build a versioned accession (`NC_000007.13`, `CM000669.2`)
+/// belongs to, from the shipped GRCh37/GRCh38 alias tables. Plain names
+/// (`7`, `chr7`) are in both and tell nothing.
+fn accession_build(name: &str) -> Option<&'static str> {
+    static TABLES: std::sync::OnceLock<(Option<ContigAliases>, Option<ContigAliases>)> =
+        std::sync::OnceLock::new();
+    let (b37, b38) = TABLES.get_or_init(|| {
+        (
+            ContigAliases::builtin("GRCh37"),
+            ContigAliases::builtin("GRCh38"),
+        )
+    });
+    let in37 = b37.as_ref().is_some_and(|t| t.key(name).is_some());
+    let in38 = b38.as_ref().is_some_and(|t| t.key(name).is_some());
+    match (in37, in38) {
+        (true, false) => Some("GRCh37"),
+        (false, true) => Some("GRCh38"),
+        _ => None,
     }
 }
 
@@ -141,10 +174,14 @@ pub struct BuildEvidence {
 /// one, then with GRCh37/GRCh38), `##reference`/`##assembly`, contig
 /// `assembly=` tags, and lift-over records (`##liftOverChainFile=hg19Tohg38`
 /// names the target build; `##new_reference_genome=...hg19...`).
+///
+/// `aliases` (the bundle's alias table) lets contigs named in another style
+/// than the bundle's (`7` / `chr7` / `NC_000007.14`) be compared.
 pub fn detect_build(
     meta_lines: &[String],
     bundle_build: &str,
     known_lengths: Option<&BTreeMap<String, u64>>,
+    aliases: Option<&ContigAliases>,
 ) -> BuildEvidence {
     let mut contig_lengths = Vec::new();
     for line in meta_lines {
@@ -175,10 +212,13 @@ pub fn detect_build(
     // differs is enough to refuse (a header mixing builds is as wrong as a
     // header of the other build).
     if let Some(known) = known_lengths {
-        let known: BTreeMap<String, u64> = known.iter().map(|(k, v)| (canonical(k), *v)).collect();
+        let known: BTreeMap<String, u64> = known
+            .iter()
+            .map(|(k, v)| (canonical_with(k, aliases), *v))
+            .collect();
         let mut agreeing = Vec::new();
         for (id, length) in &contig_lengths {
-            match known.get(&canonical(id)) {
+            match known.get(&canonical_with(id, aliases)) {
                 Some(expected) if expected != length => {
                     return BuildEvidence {
                         build: Some(format!("not {bundle_build}")),
@@ -203,7 +243,7 @@ pub fn detect_build(
         }
     }
     for (id, length) in &contig_lengths {
-        let key = canonical(id);
+        let key = canonical_with(id, aliases);
         for (build, table) in [("GRCh37", GRCH37_LENGTHS), ("GRCh38", GRCH38_LENGTHS)] {
             if table.iter().any(|(c, l)| *c == key && l == length) {
                 return BuildEvidence {
@@ -211,6 +251,23 @@ pub fn detect_build(
                     reason: format!("##contig {id} has the {build} length {length}"),
                 };
             }
+        }
+    }
+    // A versioned RefSeq/GenBank accession names its assembly.
+    for line in meta_lines {
+        let Some(body) = line
+            .strip_prefix("##contig=<")
+            .and_then(|b| b.strip_suffix('>'))
+        else {
+            continue;
+        };
+        if let Some(id) = split_structured(body).get("ID")
+            && let Some(build) = accession_build(id)
+        {
+            return BuildEvidence {
+                build: Some(build.to_string()),
+                reason: format!("##contig {id} is a {build} accession"),
+            };
         }
     }
     for line in meta_lines {
@@ -300,9 +357,15 @@ mod tests {
             &lines("##contig=<ID=chr21,length=46709983,assembly=x>"),
             "GRCh38",
             None,
+            None,
         );
         assert_eq!(b38.build.as_deref(), Some("GRCh38"));
-        let b37 = detect_build(&lines("##contig=<ID=7,length=159138663>"), "GRCh38", None);
+        let b37 = detect_build(
+            &lines("##contig=<ID=7,length=159138663>"),
+            "GRCh38",
+            None,
+            None,
+        );
         assert_eq!(b37.build.as_deref(), Some("GRCh37"));
         let mut known = BTreeMap::new();
         known.insert("chrS".to_string(), 5000);
@@ -310,6 +373,7 @@ mod tests {
             &lines("##contig=<ID=chrS,length=4000>"),
             "synthetic-1",
             Some(&known),
+            None,
         );
         assert_eq!(own.build.as_deref(), Some("not synthetic-1"));
         assert!(own.reason.contains("4000"));
@@ -319,6 +383,7 @@ mod tests {
             &lines("##contig=<ID=chrT,length=700>\n##contig=<ID=chrS,length=4000>"),
             "synthetic-1",
             Some(&known),
+            None,
         );
         assert_eq!(mixed.build.as_deref(), Some("not synthetic-1"));
         let agreeing = detect_build(
@@ -327,6 +392,7 @@ mod tests {
             ),
             "synthetic-1",
             Some(&known),
+            None,
         );
         assert_eq!(agreeing.build.as_deref(), Some("synthetic-1"));
     }
@@ -337,18 +403,54 @@ mod tests {
             &lines("##reference=file:///data/hg19/ucsc.hg19.fa"),
             "GRCh38",
             None,
+            None,
         );
         assert_eq!(r.build.as_deref(), Some("GRCh37"));
         let lift = detect_build(
             &lines("##liftOverChainFile=/x/chainFiles/hg19Tohg38.over.chain.gz"),
             "GRCh38",
             None,
+            None,
         );
         assert_eq!(lift.build.as_deref(), Some("GRCh38"));
-        let none = detect_build(&lines("##source=caller"), "GRCh38", None);
+        let none = detect_build(&lines("##source=caller"), "GRCh38", None, None);
         assert_eq!(none.build, None);
         assert_eq!(canonical_build("hg19"), "GRCh37");
         assert_eq!(canonical_build("GRCh38.p14"), "GRCh38");
         assert!(!contains_token("ab370", "b37"));
+    }
+
+    #[test]
+    fn alias_tables_compare_contigs_across_naming_styles() {
+        let table = ContigAliases::builtin("GRCh38").unwrap();
+        let mut known = BTreeMap::new();
+        known.insert("chr7".to_string(), 159345973);
+        for id in ["7", "chr7", "NC_000007.14"] {
+            let line = format!("##contig=<ID={id},length=159345973>");
+            let e = detect_build(&lines(&line), "GRCh38", Some(&known), Some(&table));
+            assert_eq!(e.build.as_deref(), Some("GRCh38"), "{id}: {}", e.reason);
+            assert!(
+                e.reason.contains("equal the bundle reference"),
+                "{}",
+                e.reason
+            );
+        }
+        // A GRCh37 length under any name is refused by a GRCh38 reference.
+        for id in ["7", "chr7", "NC_000007.14"] {
+            let line = format!("##contig=<ID={id},length=159138663>");
+            let e = detect_build(&lines(&line), "GRCh38", Some(&known), Some(&table));
+            assert_eq!(e.build.as_deref(), Some("not GRCh38"), "{id}");
+        }
+        // Without the table a RefSeq name is not comparable by length, but
+        // its accession version names the build.
+        let e = detect_build(
+            &lines("##contig=<ID=NC_000007.13>"),
+            "GRCh38",
+            Some(&known),
+            None,
+        );
+        assert_eq!(e.build.as_deref(), Some("GRCh37"), "{}", e.reason);
+        assert_eq!(canonical_with("CM000669.2", Some(&table)), "7");
+        assert_eq!(canonical_with("chrUn_x", Some(&table)), "Un_x");
     }
 }

@@ -109,6 +109,9 @@ pub struct CuratedSource {
     by_codon: HashMap<(String, u64), Vec<usize>>,
     /// Region and gene-category rules, by gene (few per gene).
     by_gene: HashMap<String, Vec<usize>>,
+    /// The bundle's contig alias table: allele rules are found under any
+    /// alias of their contig.
+    aliases: Option<variant_model::contig_alias::ContigAliases>,
 }
 
 impl CuratedSource {
@@ -161,10 +164,23 @@ impl CuratedSource {
         source
     }
 
+    /// Lets allele rules be found under any alias of their contig.
+    pub fn set_contig_aliases(
+        &mut self,
+        aliases: Option<variant_model::contig_alias::ContigAliases>,
+    ) {
+        self.aliases = aliases;
+    }
+
     /// Records with an allele rule for this normalised allele; `chrom` is
-    /// tried as given and with the `chr` prefix toggled.
+    /// tried as given, with the `chr` prefix toggled, then (with an alias
+    /// table) under its other names.
     pub fn by_allele(&self, chrom: &str, pos: u64, ref_allele: &str, alt: &str) -> &[usize] {
-        for name in crate::contig::aliases(chrom) {
+        let names = match &self.aliases {
+            Some(table) => table.names_of(chrom),
+            None => vec![chrom],
+        };
+        for name in names.into_iter().flat_map(crate::contig::aliases) {
             if let Some(v) = self.by_allele.get(&(
                 name.to_string(),
                 pos,
@@ -238,4 +254,43 @@ pub fn write_records(path: &Path, records: &mut [CuratedRecord]) -> std::io::Res
     }
     encoder.finish()?.flush()?;
     Ok(order.len() as u64)
+}
+
+#[cfg(test)]
+mod alias_tests {
+    use super::*;
+
+    #[test]
+    fn allele_rules_are_found_under_any_alias_of_their_contig() {
+        let record = CuratedRecord {
+            record_id: "EID1".into(),
+            gene: Some("BRAF".into()),
+            term: "BRAF V600E".into(),
+            rules: vec![MatchRule::Allele {
+                chrom: "7".into(),
+                pos: 140753336,
+                ref_allele: "A".into(),
+                alt_allele: "T".into(),
+            }],
+            evidence: Default::default(),
+        };
+        let mut source = CuratedSource::new("civic", None, vec![record]);
+        let find = |s: &CuratedSource, chrom: &str| s.by_allele(chrom, 140753336, "A", "T").len();
+        assert_eq!(
+            find(&source, "chr7"),
+            1,
+            "chr prefix toggled without a table"
+        );
+        assert_eq!(find(&source, "NC_000007.14"), 0);
+        source.set_contig_aliases(variant_model::contig_alias::ContigAliases::builtin(
+            "GRCh38",
+        ));
+        assert_eq!(find(&source, "NC_000007.14"), 1);
+        assert_eq!(
+            find(&source, "NC_000007.13"),
+            0,
+            "a GRCh37 accession is not an alias"
+        );
+        assert_eq!(find(&source, "8"), 0);
+    }
 }

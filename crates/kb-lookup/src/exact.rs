@@ -434,6 +434,9 @@ pub struct ExactTable {
     line: Vec<u8>,
     /// The last queried contig name and its id in this table, if any.
     resolved: Option<(String, Option<usize>)>,
+    /// The bundle's contig alias table: queries named in another style
+    /// (`NC_000007.14`) find the table's contig (`chr7`).
+    aliases: Option<variant_model::contig_alias::ContigAliases>,
     pub stats: ReadStats,
 }
 
@@ -474,8 +477,18 @@ impl ExactTable {
             contig_done: true,
             line: Vec::new(),
             resolved: None,
+            aliases: None,
             stats: ReadStats::default(),
         })
+    }
+
+    /// Lets queries use any alias of the table's contig names.
+    pub fn set_contig_aliases(
+        &mut self,
+        aliases: Option<variant_model::contig_alias::ContigAliases>,
+    ) {
+        self.aliases = aliases;
+        self.resolved = None;
     }
 
     pub fn contigs(&self) -> &[String] {
@@ -488,8 +501,18 @@ impl ExactTable {
         let id = match &self.resolved {
             Some((name, id)) if name == chrom => *id,
             _ => {
-                let id =
-                    crate::contig::aliases(chrom).find_map(|n| self.contig_ids.get(&n).copied());
+                let ids = &self.contig_ids;
+                let id = crate::contig::aliases(chrom)
+                    .find_map(|n| ids.get(&n).copied())
+                    .or_else(|| {
+                        self.aliases.as_ref().and_then(|table| {
+                            table
+                                .names_of(chrom)
+                                .into_iter()
+                                .flat_map(crate::contig::aliases)
+                                .find_map(|n| ids.get(&n).copied())
+                        })
+                    });
                 self.resolved = Some((chrom.to_string(), id));
                 id
             }

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 
 use kb_lookup::annotate::{AnnotateOptions, run as annotate};
 use kb_lookup::build::{BuildOptions, build};
+use variant_model::caller::{CallerChoice, SampleType};
 
 #[derive(Parser)]
 #[command(
@@ -34,7 +35,10 @@ enum Command {
     /// per allele with its annotation and every knowledge-base match
     /// (`kb_matches`: source, record id, match level, transcript, evidence),
     /// then a `summary` line with counts. A genome-build mismatch between
-    /// the VCF header and the bundle is refused.
+    /// the VCF header and the bundle is refused. Each sample's depths and
+    /// VAF are read with the variant caller's own FORMAT conventions
+    /// (--caller), and records whose FILTER is not PASS or `.` are left out
+    /// and counted unless --keep-filtered.
     Annotate {
         /// Bundle directory or .tar.gz.
         #[arg(long)]
@@ -59,7 +63,37 @@ enum Command {
         /// Write only the --vcf-out VCF, no JSON Lines.
         #[arg(long, requires = "vcf_out", conflicts_with = "output")]
         vcf_only: bool,
+        /// Variant caller whose FORMAT fields give alt depth, total depth
+        /// and VAF: auto (from ##source, ##GATKCommandLine,
+        /// ##DRAGENCommandLine, FORMAT definitions), mutect2, strelka2,
+        /// varscan2, freebayes, deepvariant, haplotypecaller, dragen,
+        /// pcgr-tcga (FORMAT ADT/DPT) or generic (AD/DP/AF). Recorded in
+        /// the stream header.
+        #[arg(long, default_value = "auto", value_name = "NAME|auto")]
+        caller: CallerChoice,
+        /// Somatic or germline sample: a single-sample VCF is the tumour or
+        /// the germline sample.
+        #[arg(long, value_enum, default_value_t = SampleTypeArg::Somatic)]
+        sample_type: SampleTypeArg,
+        /// The tumour sample column (germline: the sample to report).
+        /// Overrides ##tumor_sample and TUMOR/NORMAL sample names; needed
+        /// for a multi-sample VCF that says neither. Empty: not given.
+        #[arg(long, value_name = "NAME")]
+        tumour_sample: Option<String>,
+        /// The matched normal sample column (somatic only). Empty: not given.
+        #[arg(long, value_name = "NAME")]
+        normal_sample: Option<String>,
+        /// Keep records whose FILTER is not PASS or `.`. By default they
+        /// are left out and counted in the summary as `filter:<NAME>`.
+        #[arg(long)]
+        keep_filtered: bool,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum SampleTypeArg {
+    Somatic,
+    Germline,
 }
 
 #[derive(Subcommand)]
@@ -236,6 +270,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             verify,
             allow_unknown_build,
             vcf_only,
+            caller,
+            sample_type,
+            tumour_sample,
+            normal_sample,
+            keep_filtered,
         } => {
             let summary = annotate(&AnnotateOptions {
                 bundle,
@@ -245,9 +284,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 verify,
                 allow_unknown_build,
                 vcf_only,
+                caller,
+                sample_type: match sample_type {
+                    SampleTypeArg::Somatic => SampleType::Somatic,
+                    SampleTypeArg::Germline => SampleType::Germline,
+                },
+                // Empty: not given (an empty sample sheet column).
+                tumour_sample: tumour_sample.filter(|s| !s.is_empty()),
+                normal_sample: normal_sample.filter(|s| !s.is_empty()),
+                keep_filtered,
             })?;
+            let filtered: u64 = summary.filtered.values().sum();
             eprintln!(
-                "kb-lookup: {} records, {} alleles, {} with a knowledge-base match",
+                "kb-lookup: {} records, {} alleles ({filtered} filtered out), {} with a knowledge-base match",
                 summary.records_read,
                 summary.alleles_written,
                 summary

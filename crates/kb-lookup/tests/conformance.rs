@@ -465,3 +465,96 @@ fn pcgr_grch37_vcf_is_refused_by_a_grch38_bundle() {
         .clone();
     assert!(find(&braf37, "cancer_hotspots", "BRAF:V600E").is_some());
 }
+
+/// PCGR's example VCFs are TCGA consensus calls (MuSE, Mutect2,
+/// SomaticSniper, VarScan2; FORMAT/AL lists which called each) rewritten
+/// into one sample column with tumour `ADT`/`DPT` and control `ADC`/`DPC`
+/// tags, and INFO/TVAF, INFO/TDP for PCGR. kb-lookup detects them as
+/// `pcgr-tcga` and reads the tumour's depths from FORMAT; the file's own
+/// INFO/TVAF and INFO/TDP are the expected answers for every record.
+#[test]
+#[ignore = "conformance: needs ../shared/data"]
+fn pcgr_example_vcfs_give_the_tumour_depths_and_vafs_of_their_own_tags() {
+    use std::io::BufRead;
+    let d = data();
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = build_bundle(dir.path(), "GRCh38", &hotspots_body(&d, "GRCh38"));
+    // (file, POS, ALT, alt depth, total depth, TVAF) of one line each:
+    // BRAF V600E `7 140753336 A T ... ADT 37,17 DPT 54 TVAF=0.314814814815`,
+    // PIK3CA H1047R `3 179234297 A G ... ADT 43,31 DPT 74 TVAF=0.418918918919`.
+    let cases = [
+        (
+            "T001-COAD.grch38.vcf.gz",
+            140753336,
+            "T",
+            17,
+            54,
+            0.314814814815,
+        ),
+        (
+            "T001-BRCA.grch38.vcf.gz",
+            179234297,
+            "G",
+            31,
+            74,
+            0.418918918919,
+        ),
+    ];
+    for (file, pos, alt, alt_depth, total_depth, tvaf) in cases {
+        let path = d.join("pcgr_examples").join(file);
+        let lines = run(&bundle, &path, dir.path());
+        let StreamLine::Header(header) = &lines[0] else {
+            panic!("no header");
+        };
+        let caller = header.caller.as_ref().unwrap();
+        assert_eq!(caller.name, "pcgr-tcga", "{file}");
+        assert!(caller.evidence.starts_with("##FORMAT=<ID=ADT"), "{file}");
+        let v = variants(&lines);
+        let record = v
+            .iter()
+            .find(|r| r.allele.pos == pos && r.allele.alt_allele == alt)
+            .unwrap_or_else(|| panic!("{file}: {pos} {alt}"));
+        let call = &record.calls[0];
+        assert_eq!(call.role.as_deref(), Some("tumor"));
+        assert_eq!(Some(call.sample.as_str()), header.sample.as_deref());
+        assert_eq!(
+            (call.alt_depth, call.total_depth),
+            (Some(alt_depth), Some(total_depth))
+        );
+        assert!((call.vaf.unwrap() - tvaf).abs() < 1e-9, "{file}");
+
+        // Every record (all PASS, one ALT each, in file order).
+        let reader = variant_model::io::open_input(Some(&path)).unwrap();
+        let expected: Vec<(f64, u32)> = reader
+            .lines()
+            .map(Result::unwrap)
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| {
+                let info = l.split('\t').nth(7).unwrap().to_string();
+                let tag = |key: &str| {
+                    info.split(';')
+                        .find_map(|kv| kv.strip_prefix(key))
+                        .unwrap()
+                        .to_string()
+                };
+                (tag("TVAF=").parse().unwrap(), tag("TDP=").parse().unwrap())
+            })
+            .collect();
+        assert_eq!(v.len(), expected.len(), "{file}");
+        for (record, (tvaf, tdp)) in v.iter().zip(&expected) {
+            let call = &record.calls[0];
+            assert_eq!(call.total_depth, Some(*tdp), "{file} {}", record.allele.pos);
+            assert!(
+                (call.vaf.unwrap() - tvaf).abs() < 1e-9,
+                "{file} {}: {:?} vs TVAF {tvaf}",
+                record.allele.pos,
+                call.vaf
+            );
+        }
+        let StreamLine::Summary(summary) = lines.last().unwrap() else {
+            panic!("no summary");
+        };
+        assert!(summary.filtered.is_empty());
+        assert!(!summary.counts.contains_key("calls_without_vaf"));
+    }
+}

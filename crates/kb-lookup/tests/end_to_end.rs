@@ -117,11 +117,22 @@ fn vcf_annotate(input: &Path, output: &Path, extra: &[&str]) {
 }
 
 fn kb_annotate(bundle: &Path, input: &Path, dir: &Path) -> Vec<StreamLine> {
+    kb_annotate_with(bundle, input, dir, false)
+}
+
+/// `keep_filtered`: also records whose FILTER is not PASS (`--keep-filtered`).
+fn kb_annotate_with(
+    bundle: &Path,
+    input: &Path,
+    dir: &Path,
+    keep_filtered: bool,
+) -> Vec<StreamLine> {
     let out = dir.join("kb.jsonl");
     annotate(&AnnotateOptions {
         bundle: bundle.to_path_buf(),
         input: Some(input.to_path_buf()),
         output: Some(out.clone()),
+        keep_filtered,
         ..Default::default()
     })
     .unwrap();
@@ -250,7 +261,7 @@ fn demo_bundle_builds_identically_twice_and_verifies() {
 #[ignore = "end to end: needs the make-demo-genome and vcf-annotate binaries (tests/conformance/kb_demo.sh)"]
 fn demo_samples_match_the_demo_bundle_after_annotation() {
     let dir = tempfile::tempdir().unwrap();
-    let sample = |name: &str| {
+    let sample_with = |name: &str, keep_filtered: bool| {
         let annotated = dir.path().join(format!("{name}.annotated.vcf.gz"));
         vcf_annotate(
             &workspace().join("assets/demo/samples").join(name),
@@ -259,14 +270,30 @@ fn demo_samples_match_the_demo_bundle_after_annotation() {
         );
         // The annotated VCF keeps the samples' ##contig lines (GRCh38
         // lengths), which agree with the bundle's generated reference.
-        let sample_dir = dir.path().join(name);
+        let sample_dir = dir.path().join(format!("{name}.{keep_filtered}"));
         std::fs::create_dir(&sample_dir).unwrap();
-        kb_annotate(demo_bundle(), &annotated, &sample_dir)
+        kb_annotate_with(demo_bundle(), &annotated, &sample_dir, keep_filtered)
     };
+    let sample = |name: &str| sample_with(name, false);
 
     let mel = sample("DEMO-MEL.strelka2.snvs.vcf");
     let v = variants(&mel);
     let braf = at(&v, 140753336, "T");
+    // Strelka2's header and sample names survive vcf-annotate: the tumour's
+    // tier-1 counts AU 52, TU 37 give 37 alt reads of 89, VAF 37 / 89.
+    let Some(StreamLine::Header(header)) = mel.first() else {
+        panic!("no header line");
+    };
+    assert_eq!(header.caller.as_ref().unwrap().name, "strelka2");
+    assert_eq!(header.sample.as_deref(), Some("TUMOR"));
+    assert_eq!(header.normal_sample.as_deref(), Some("NORMAL"));
+    let tumour = braf
+        .calls
+        .iter()
+        .find(|c| c.role.as_deref() == Some("tumor"))
+        .unwrap();
+    assert_eq!((tumour.alt_depth, tumour.total_depth), (Some(37), Some(89)));
+    assert!((tumour.vaf.unwrap() - 37.0 / 89.0).abs() < 1e-9);
     let civic = find(braf, "civic", "EID90001");
     assert_eq!(civic.level, MatchLevel::ProteinChange);
     assert_eq!(civic.evidence.evidence_level.as_deref(), Some("A"));
@@ -346,8 +373,19 @@ fn demo_samples_match_the_demo_bundle_after_annotation() {
         find(r248l, "cancer_hotspots", "TP53:R248L").level,
         MatchLevel::ProteinChange
     );
-    // TP53 P72R: common in gnomAD, benign with 2 stars in ClinVar.
-    let p72r = at(&v, 7676154, "C");
+    // TP53 P72R carries Mutect2's FILTER `germline`: left out by default
+    // and counted, like the `weak_evidence` PTEN call.
+    assert!(!v.iter().any(|r| r.allele.pos == 7676154));
+    let Some(StreamLine::Summary(summary)) = luad.last() else {
+        panic!("no summary line");
+    };
+    assert_eq!(summary.filtered["filter:germline"], 1);
+    assert_eq!(summary.filtered["filter:weak_evidence"], 1);
+    // TP53 P72R (kept with --keep-filtered): common in gnomAD, benign with
+    // 2 stars in ClinVar.
+    let luad_all = sample_with("DEMO-LUAD.mutect2.vcf", true);
+    let v_all = variants(&luad_all);
+    let p72r = at(&v_all, 7676154, "C");
     let gnomad = find(p72r, "gnomad", "rs1042522");
     let population = gnomad.evidence.population.as_ref().unwrap();
     assert_eq!(population.af, Some(0.6));

@@ -54,6 +54,10 @@ pub fn build_report(input: InputStream, options: &ReportOptions) -> SampleReport
         .map(typed_tmb)
         .or(found_tmb);
     let mut qc = qc_summary(&input, other_summary_fields, warnings);
+    let input_screen = input
+        .summary
+        .as_ref()
+        .and_then(|s| s.known.germline_screen.clone());
     let variant_count = input.variants.len() as u64;
     let header = input.header;
 
@@ -70,6 +74,16 @@ pub fn build_report(input: InputStream, options: &ReportOptions) -> SampleReport
         .iter()
         .map(|&tier| section(tier, by_tier.remove(&tier).unwrap_or_default()))
         .collect();
+    let analysis = analysis(input_screen.as_ref());
+    // A tumour-only report always shows the group, even when empty, so the
+    // reader sees that the screen ran.
+    let likely_germline = by_tier.remove(&TierKey::LikelyGermline);
+    if likely_germline.is_some() || analysis.mode == "tumour_only" {
+        tiers.push(section(
+            TierKey::LikelyGermline,
+            likely_germline.unwrap_or_default(),
+        ));
+    }
     if let Some(unclassified) = by_tier.remove(&TierKey::Unclassified) {
         tiers.push(section(TierKey::Unclassified, unclassified));
     }
@@ -134,6 +148,7 @@ pub fn build_report(input: InputStream, options: &ReportOptions) -> SampleReport
         summary: ReportSummary {
             variants: variant_count,
             tier_counts,
+            analysis,
             tmb,
             key_findings,
         },
@@ -150,6 +165,71 @@ fn section(tier: TierKey, variants: Vec<ReportVariant>) -> TierSection {
         title: tier.label().to_string(),
         description: tier.meaning().to_string(),
         variants,
+    }
+}
+
+/// Readable names of the likely germline criteria.
+pub fn criterion_label(code: &str) -> &str {
+    match code {
+        "population_af" => "gnomAD population frequency",
+        "clinvar_germline" => "ClinVar germline pathogenic",
+        "vaf_heterozygous" => "VAF near 0.5",
+        "vaf_homozygous" => "VAF near 1.0",
+        other => other,
+    }
+}
+
+/// How the sample was analysed, from rule-tier's germline screen.
+fn analysis(screen: Option<&variant_model::record::GermlineScreen>) -> Analysis {
+    let Some(screen) = screen else {
+        return Analysis {
+            mode: "not_stated".into(),
+            statement: "The input does not say whether a matched normal sample was used.".into(),
+            likely_germline: 0,
+            criteria: BTreeMap::new(),
+            rules: None,
+        };
+    };
+    let (mode, statement) = if screen.is_tumour_only() {
+        let criteria = screen
+            .criteria
+            .iter()
+            .map(|(code, n)| format!("{} {n}", criterion_label(code)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        (
+            "tumour_only",
+            format!(
+                "Analysed tumour-only: no matched normal sample, so germline variants could not be subtracted. \
+                 {} variant(s) are flagged likely germline{} and listed under \"Likely germline\" instead of the somatic tiers.",
+                screen.likely_germline,
+                if criteria.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({criteria})")
+                }
+            ),
+        )
+    } else if screen.tumour_only_variants == 0 {
+        (
+            "tumour_normal",
+            "Analysed with a matched normal sample (every variant has a normal call).".to_string(),
+        )
+    } else {
+        (
+            "tumour_only",
+            format!(
+                "Partly tumour-only: {} variant(s) have no matched-normal call and were screened for germline origin; {} are flagged likely germline.",
+                screen.tumour_only_variants, screen.likely_germline
+            ),
+        )
+    };
+    Analysis {
+        mode: mode.into(),
+        statement,
+        likely_germline: screen.likely_germline,
+        criteria: screen.criteria.clone(),
+        rules: Some(screen.rules.clone()).filter(|r| !r.is_empty()),
     }
 }
 
@@ -192,6 +272,8 @@ fn report_variant(index: usize, record: VariantRecord) -> ReportVariant {
     let call = tumour_call(&record.calls);
     let classification = record.classification.as_ref();
     let hgvsp = shown.and_then(|c| c.hgvsp.as_deref()).map(strip_reference);
+    let somatic_tier = TierKey::of(classification.and_then(|c| c.amp.as_ref()).map(|a| a.tier));
+    let likely_germline = classification.and_then(|c| c.likely_germline.clone());
 
     let mut evidence_levels = BTreeSet::new();
     let mut therapies = BTreeSet::new();
@@ -255,7 +337,13 @@ fn report_variant(index: usize, record: VariantRecord) -> ReportVariant {
         vaf: call.and_then(call_vaf),
         alt_depth: call.and_then(|c| c.alt_depth),
         depth: call.and_then(|c| c.total_depth),
-        tier: TierKey::of(classification.and_then(|c| c.amp.as_ref()).map(|a| a.tier)),
+        tier: if likely_germline.is_some() {
+            TierKey::LikelyGermline
+        } else {
+            somatic_tier
+        },
+        somatic_tier: likely_germline.is_some().then_some(somatic_tier),
+        likely_germline,
         level: classification
             .and_then(|c| c.amp.as_ref())
             .and_then(|a| a.level),

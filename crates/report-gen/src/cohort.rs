@@ -255,6 +255,7 @@ fn all_tier_counts(counts: &[TierCount]) -> Vec<TierCount> {
         TierKey::II,
         TierKey::III,
         TierKey::IV,
+        TierKey::LikelyGermline,
         TierKey::Unclassified,
     ]
     .iter()

@@ -77,6 +77,7 @@ fn header(sample: &str, tumour: Disease) -> StreamHeader {
         }),
         tumour_type: Some(tumour),
         analysis_date: Some("2026-11-23".into()),
+        ..Default::default()
     }
 }
 
@@ -298,6 +299,7 @@ pub fn demo_stream() -> Vec<StreamLine> {
             ],
         )),
         acmg: None,
+        likely_germline: None,
         trace: vec![
             firing(
                 "AMP-I-A-same-tumour",
@@ -352,6 +354,7 @@ pub fn demo_stream() -> Vec<StreamLine> {
             ],
         )),
         acmg: None,
+        likely_germline: None,
         trace: vec![firing(
             "AMP-II-C-other-tumour",
             AMP_CITATION,
@@ -397,6 +400,7 @@ pub fn demo_stream() -> Vec<StreamLine> {
             ],
         )),
         acmg: None,
+        likely_germline: None,
         trace: vec![firing(
             "AMP-II-D-prognostic",
             AMP_CITATION,
@@ -444,6 +448,7 @@ pub fn demo_stream() -> Vec<StreamLine> {
             ],
         )),
         acmg: None,
+        likely_germline: None,
         trace: vec![firing(
             "AMP-II-C-other-tumour",
             AMP_CITATION,
@@ -471,6 +476,7 @@ pub fn demo_stream() -> Vec<StreamLine> {
             &[("OVS1", Some("moderate"), Some(4))],
         )),
         acmg: None,
+        likely_germline: None,
         trace: vec![firing(
             "AMP-III-no-evidence",
             AMP_CITATION,
@@ -498,6 +504,7 @@ pub fn demo_stream() -> Vec<StreamLine> {
             &[("SBP1", Some("supporting"), Some(-1))],
         )),
         acmg: None,
+        likely_germline: None,
         trace: vec![firing(
             "AMP-IV-silent",
             AMP_CITATION,
@@ -552,6 +559,7 @@ pub fn demo_stream() -> Vec<StreamLine> {
             None,
             &[("BA1", Some("stand-alone"), None)],
         )),
+        likely_germline: None,
         trace: vec![firing(
             "AMP-IV-common",
             AMP_CITATION,
@@ -569,6 +577,7 @@ pub fn demo_stream() -> Vec<StreamLine> {
         filtered: BTreeMap::from([("unknown_contig".to_string(), 1)]),
         counts: BTreeMap::from([("ref_mismatch".to_string(), 0)]),
         unmatched_contigs: BTreeMap::from([("chrUn_KI270742v1".to_string(), 1)]),
+        germline_screen: None,
         classifications: BTreeMap::from([
             (
                 "amp_tier".to_string(),
@@ -730,6 +739,7 @@ pub fn synthetic_stream(n: usize) -> Vec<StreamLine> {
                     &[("OM4", Some("moderate"), Some(2))],
                 )),
                 acmg: None,
+                likely_germline: None,
                 trace: (0..fired)
                     .map(|k| {
                         firing(

@@ -7,7 +7,7 @@ use std::fmt;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use variant_model::classification::{AmpLevel, AmpTier, CriteriaCall};
+use variant_model::classification::{AmpLevel, AmpTier, CriteriaCall, LikelyGermline};
 use variant_model::evidence::Disease;
 use variant_model::record::{BundleRef, ToolRun, VariantRecord};
 
@@ -65,9 +65,29 @@ pub struct ReportSummary {
     pub variants: u64,
     /// Count per tier, including tiers with no variant.
     pub tier_counts: Vec<TierCount>,
+    /// Whether the sample was analysed with or without a matched normal,
+    /// and the likely germline variants of a tumour-only analysis.
+    pub analysis: Analysis,
     pub tmb: Option<Tmb>,
     /// Tier I and II variants, strongest first.
     pub key_findings: Vec<KeyFinding>,
+}
+
+/// How the sample was analysed: with a matched normal or tumour-only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Analysis {
+    /// `tumour_only`, `tumour_normal`, or `not_stated` (no germline screen
+    /// in the input: a germline sample, or a stream from before it).
+    pub mode: String,
+    /// The sentence the report shows.
+    pub statement: String,
+    /// Variants flagged likely germline (tumour-only).
+    pub likely_germline: u64,
+    /// Flagged variants by criterion (`population_af`, `clinvar_germline`,
+    /// `vaf_heterozygous`, `vaf_homozygous`).
+    pub criteria: BTreeMap<String, u64>,
+    /// Rules file of the criteria (`tumour_only.toml@1.0.0`).
+    pub rules: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -120,6 +140,10 @@ pub enum TierKey {
     III,
     #[serde(rename = "IV")]
     IV,
+    /// Tumour-only sample: variants rule-tier flagged likely germline,
+    /// listed apart from the somatic tiers I–IV.
+    #[serde(rename = "likely_germline")]
+    LikelyGermline,
     #[serde(rename = "unclassified")]
     Unclassified,
 }
@@ -145,6 +169,7 @@ impl TierKey {
             TierKey::II => "II",
             TierKey::III => "III",
             TierKey::IV => "IV",
+            TierKey::LikelyGermline => "likely_germline",
             TierKey::Unclassified => "unclassified",
         }
     }
@@ -156,6 +181,7 @@ impl TierKey {
             TierKey::II => "Tier II",
             TierKey::III => "Tier III",
             TierKey::IV => "Tier IV",
+            TierKey::LikelyGermline => "Likely germline",
             TierKey::Unclassified => "Unclassified",
         }
     }
@@ -167,6 +193,10 @@ impl TierKey {
             TierKey::II => "Variants of potential clinical significance (level C/D evidence)",
             TierKey::III => "Variants of unknown clinical significance",
             TierKey::IV => "Benign or likely benign variants",
+            TierKey::LikelyGermline => {
+                "Tumour-only analysis: variants flagged likely germline (see why in each row), \
+                 listed apart from the somatic tiers; confirm in a normal sample"
+            }
             TierKey::Unclassified => "Variants without an AMP tier from rule-tier",
         }
     }
@@ -223,6 +253,11 @@ pub struct ReportVariant {
     pub alt_depth: Option<u32>,
     pub depth: Option<u32>,
     pub tier: TierKey,
+    /// For a likely germline variant (tier `likely_germline`): the AMP tier
+    /// it would have as a somatic variant.
+    pub somatic_tier: Option<TierKey>,
+    /// Why the variant is likely germline (tumour-only samples).
+    pub likely_germline: Option<LikelyGermline>,
     /// AMP evidence level of the tier call.
     pub level: Option<AmpLevel>,
     /// Knowledge-base evidence levels, as `source level` (`civic A`).

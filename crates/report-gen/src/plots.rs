@@ -150,6 +150,7 @@ pub fn tier_chart(plots: &PlotData) -> BarChart {
         .map(|t| Category {
             label: match t.tier {
                 TierKey::Unclassified => "None".to_string(),
+                TierKey::LikelyGermline => "Germline?".to_string(),
                 tier => tier.as_str().to_string(),
             },
             value: t.count,

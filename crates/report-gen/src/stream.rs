@@ -166,6 +166,7 @@ fn unknown_summary_fields(line: &str) -> BTreeMap<String, Value> {
         "unmatched_contigs",
         "classifications",
         "tmb",
+        "germline_screen",
     ];
     match serde_json::from_str::<Value>(line) {
         Ok(Value::Object(map)) => map

@@ -1,5 +1,9 @@
 //! Tab-separated tables for spreadsheets: every variant of a sample, and the
-//! cohort summary. Lists inside a cell are joined with `;`; a field holding
+//! cohort summary. In the sample table, `amp_tier` is the group the report
+//! lists the variant in (`likely_germline` for a variant of a tumour-only
+//! sample flagged likely germline, with the criteria and reason in the next
+//! columns), and `analysis` says `tumour_only`, `tumour_normal` or
+//! `not_stated`. Lists inside a cell are joined with `;`; a field holding
 //! a tab, newline or quote is quoted as RFC 4180 describes.
 
 use std::io::Write;
@@ -28,6 +32,8 @@ const SAMPLE_COLUMNS: &[&str] = &[
     "depth",
     "amp_tier",
     "amp_level",
+    "likely_germline",
+    "likely_germline_reason",
     "oncogenicity",
     "oncogenicity_points",
     "acmg",
@@ -36,6 +42,7 @@ const SAMPLE_COLUMNS: &[&str] = &[
     "sources",
     "pmids",
     "rules_fired",
+    "analysis",
 ];
 
 fn writer<W: Write>(out: W) -> csv::Writer<W> {
@@ -91,6 +98,12 @@ pub fn write_sample_tsv<W: Write>(report: &SampleReport, out: W) -> csv::Result<
                 tier => tier.as_str().to_string(),
             },
             opt(variant.level.map(|l| format!("{l:?}"))),
+            variant
+                .likely_germline
+                .as_ref()
+                .map(|g| g.criteria.join(";"))
+                .unwrap_or_default(),
+            opt(variant.likely_germline.as_ref().map(|g| &g.reason)),
             opt(variant.oncogenicity.as_ref().map(|c| &c.class)),
             opt(variant.oncogenicity.as_ref().and_then(|c| c.points)),
             opt(variant.acmg.as_ref().map(|c| &c.class)),
@@ -107,6 +120,7 @@ pub fn write_sample_tsv<W: Write>(report: &SampleReport, out: W) -> csv::Result<
                 .collect::<Vec<_>>()
                 .join(";"),
             trace.join(";"),
+            report.summary.analysis.mode.clone(),
         ])?;
     }
     w.flush()?;

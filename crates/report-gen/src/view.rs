@@ -11,7 +11,7 @@
 //! `&` as `\u003c`, `\u003e`, `\u0026`, so no string can close the element.
 
 use serde::Serialize;
-use variant_model::classification::{AmpLevel, CriteriaCall};
+use variant_model::classification::{AmpLevel, CriteriaCall, LikelyGermline};
 use variant_model::evidence::MatchLevel;
 use variant_model::record::SampleCall;
 
@@ -48,6 +48,8 @@ pub struct Row<'a> {
     pub level: Option<AmpLevel>,
     pub therapies: &'a [String],
     pub sources: &'a [SourceLink],
+    /// Likely germline variants (tumour-only): the criteria that fired.
+    pub germline: Option<String>,
     pub detail: Detail<'a>,
 }
 
@@ -59,7 +61,10 @@ pub struct Detail<'a> {
     pub flags: &'a [String],
     /// The input record before normalisation, as `chrom:pos ref>alts (ALT n)`.
     pub original: Option<String>,
+    /// The AMP tier (for a likely germline variant, the tier it would have
+    /// as a somatic variant).
     pub tier: TierKey,
+    pub likely_germline: Option<&'a LikelyGermline>,
     pub oncogenicity: Option<&'a CriteriaCall>,
     pub acmg: Option<&'a CriteriaCall>,
     pub evidence_levels: &'a [String],
@@ -145,6 +150,13 @@ fn row(v: &ReportVariant) -> Row<'_> {
         level: v.level,
         therapies: &v.therapies,
         sources: &v.sources,
+        germline: v.likely_germline.as_ref().map(|g| {
+            g.criteria
+                .iter()
+                .map(|c| crate::build::criterion_label(c))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }),
         detail: Detail {
             ids: &r.ids,
             filters: &r.filters,
@@ -160,7 +172,8 @@ fn row(v: &ReportVariant) -> Row<'_> {
                     o.alt_index
                 )
             }),
-            tier: v.tier,
+            tier: v.somatic_tier.unwrap_or(v.tier),
+            likely_germline: v.likely_germline.as_ref(),
             oncogenicity: v.oncogenicity.as_ref(),
             acmg: v.acmg.as_ref(),
             evidence_levels: &v.evidence_levels,

@@ -70,7 +70,9 @@
   }
 
   function tierBadge(tier, level) {
-    var badge = el('span', 'badge tier-' + tier, tier === 'unclassified' ? 'No tier' : 'Tier ' + tier);
+    var label = tier === 'unclassified' ? 'No tier'
+      : tier === 'likely_germline' ? 'Likely germline' : 'Tier ' + tier;
+    var badge = el('span', 'badge tier-' + tier, label);
     if (level) {
       add(badge, el('span', 'badge-level', level));
     }
@@ -133,6 +135,9 @@
       level,
       cell(d.therapies.join(', '), 'small'),
       sources);
+    if (present(d.germline)) {
+      add(tr, cell(d.germline, 'small germline-why'));
+    }
     return tr;
   }
 
@@ -197,7 +202,12 @@
     definition(left, 'Input record', x.original, 'mono');
     definition(left, 'Transcript', d.transcript, 'mono');
     var right = el('dl');
-    definition(right, 'AMP/ASCO/CAP', tierBadge(x.tier, d.level));
+    if (x.likely_germline) {
+      definition(right, 'Likely germline', x.likely_germline.reason, 'germline-why');
+      definition(right, 'AMP/ASCO/CAP if somatic', tierBadge(x.tier, d.level));
+    } else {
+      definition(right, 'AMP/ASCO/CAP', tierBadge(x.tier, d.level));
+    }
     if (x.oncogenicity) {
       definition(right, 'Oncogenicity', criteriaCall(x.oncogenicity));
     }
@@ -381,7 +391,7 @@
   VariantTable.prototype.textOf = function (entry) {
     if (entry.text === null) {
       var d = entry.data;
-      entry.text = [d.gene, d.locus, d.transcript, d.hgvsc, d.hgvsp, d.consequence, d.level,
+      entry.text = [d.gene, d.locus, d.transcript, d.hgvsc, d.hgvsp, d.consequence, d.level, d.germline,
         d.therapies.join(' '), d.sources.map(function (s) { return s.label; }).join(' ')]
         .filter(present).join(' ').toLowerCase();
     }

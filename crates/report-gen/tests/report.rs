@@ -242,7 +242,10 @@ fn html_is_self_contained_and_its_policy_pins_the_inline_assets() {
         assert!(!html.contains(forbidden), "page contains {forbidden:?}");
     }
     let csp_start = html.find("Content-Security-Policy\" content=\"").unwrap();
-    let csp = &html[csp_start..html[csp_start..].find("\">").unwrap() + csp_start];
+    // The attribute is HTML-escaped: a `/` in a base64 hash is `&#x2f;`.
+    let csp =
+        html[csp_start..html[csp_start..].find("\">").unwrap() + csp_start].replace("&#x2f;", "/");
+    let csp = csp.as_str();
     assert!(csp.contains("default-src &#x27;none&#x27;") || csp.contains("default-src 'none'"));
     let hash = |text: &str| {
         base64::engine::general_purpose::STANDARD.encode(Sha256::digest(text.as_bytes()))
@@ -464,7 +467,11 @@ fn cohort_matrix_shows_the_strongest_tier_per_gene_and_sample() {
         .iter()
         .map(|t| t.count)
         .collect();
-    assert_eq!(counts, [1, 1, 1, 1, 0]);
+    assert_eq!(
+        counts,
+        [1, 1, 1, 1, 0, 0],
+        "I-IV, likely germline, unclassified"
+    );
 
     let mut tsv = Vec::new();
     write_cohort_tsv(&cohort, &mut tsv).unwrap();
@@ -472,13 +479,16 @@ fn cohort_matrix_shows_the_strongest_tier_per_gene_and_sample() {
     let lines: Vec<&str> = tsv.lines().collect();
     assert_eq!(
         lines[0],
-        "sample\ttumour_type\tgenome_build\tvariants\ttier_I\ttier_II\ttier_III\ttier_IV\ttier_unclassified\ttmb_per_mb\tTP53\tBRAF"
+        "sample\ttumour_type\tgenome_build\tvariants\ttier_I\ttier_II\ttier_III\ttier_IV\ttier_likely_germline\ttier_unclassified\ttmb_per_mb\tTP53\tBRAF"
     );
     assert_eq!(
         lines[1],
-        "A\t\tGRCh38\t4\t1\t1\t1\t1\t0\t\tp.K175R (II D)\tp.K600R (I A);p.K601R (III)"
+        "A\t\tGRCh38\t4\t1\t1\t1\t1\t0\t0\t\tp.K175R (II D)\tp.K600R (I A);p.K601R (III)"
     );
-    assert_eq!(lines[2], "B\t\tGRCh38\t1\t0\t0\t1\t0\t0\t\tp.K248R (III)\t");
+    assert_eq!(
+        lines[2],
+        "B\t\tGRCh38\t1\t0\t0\t1\t0\t0\t0\t\tp.K248R (III)\t"
+    );
 
     let html = render_cohort(&cohort).unwrap();
     assert!(html.contains("<td class=\"cell tier-I\""));

@@ -10,6 +10,7 @@ use variant_model::classification::Classification;
 use crate::acmg::{self, AcmgContext};
 use crate::amp::{self, AmpContext};
 use crate::facts::VariantFacts;
+use crate::germline::{self, TumourOnlyMode, is_tumour_only};
 use crate::oncogenicity::{self, OncogenicityContext};
 use crate::ontology::Ontology;
 use crate::rules::RuleSet;
@@ -54,6 +55,9 @@ pub struct SampleContext {
     /// from the population databases (the stream was looked up against a
     /// bundle with gnomAD).
     pub population_looked_up: bool,
+    /// Which variants of a somatic sample are screened as tumour-only for
+    /// likely germline origin.
+    pub tumour_only: TumourOnlyMode,
 }
 
 /// Classifies variants of one sample with one rule set.
@@ -140,6 +144,18 @@ impl<'a> Classifier<'a> {
                 );
                 classification.amp = Some(call);
                 classification.oncogenicity = Some(onco);
+                // The germline screen comes first in the trace, so a flag
+                // is read before the tier it qualifies.
+                if is_tumour_only(record, self.sample.tumour_only) {
+                    let screen = germline::screen(
+                        record,
+                        &facts,
+                        &self.rules.tumour_only,
+                        &self.rules.common.rules,
+                    );
+                    classification.likely_germline = screen.flag;
+                    classification.trace.extend(screen.trace);
+                }
                 classification.trace.extend(amp_trace);
                 classification.trace.extend(onco_trace);
             }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::Parser;
 
 use crate::classify::SampleType;
+use crate::germline::TumourOnlyMode;
 
 /// Classify the variants of one sample from kb-lookup's JSON Lines:
 /// AMP/ASCO/CAP 2017 tiers and ClinGen/CGC/VICC 2022 oncogenicity for a
@@ -23,7 +24,7 @@ pub struct Args {
 
     /// Directory of the rules files (common.toml, genes.toml,
     /// amp_asco_cap_2017.toml, clingen_cgc_vicc_2022.toml, acmg_amp_2015.toml,
-    /// tmb.toml).
+    /// tmb.toml, tumour_only.toml).
     #[arg(long, default_value = "conf/rules")]
     pub rules: PathBuf,
 
@@ -57,6 +58,12 @@ pub struct Args {
     /// tmb.toml).
     #[arg(long)]
     pub tmb_min_depth: Option<u32>,
+
+    /// Somatic samples: which variants are screened for likely germline
+    /// origin (criteria in tumour_only.toml). auto: those without a call of
+    /// role `normal` (tumour-only); yes: all; no: none.
+    #[arg(long, value_enum, default_value_t = TumourOnlyMode::Auto)]
+    pub tumour_only: TumourOnlyMode,
 
     /// Also classify variants whose FILTER is not PASS (they are always
     /// kept in the output and counted in the summary).

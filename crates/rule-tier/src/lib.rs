@@ -16,6 +16,7 @@ pub mod classify;
 pub mod cli;
 pub mod explain;
 pub mod facts;
+pub mod germline;
 pub mod oncogenicity;
 pub mod ontology;
 pub mod pipeline;

@@ -13,6 +13,7 @@ use variant_model::record::{SCHEMA_VERSION, StreamLine, StreamSummary, ToolRun};
 use crate::classify::{Classifier, SampleContext, SampleType};
 use crate::cli::Args;
 use crate::explain::explain;
+use crate::germline::TumourOnlyMode;
 use crate::ontology::Ontology;
 use crate::rules::RuleSet;
 use crate::summary::{SummaryBuilder, TmbParams};
@@ -78,6 +79,7 @@ pub fn run(args: &Args) -> Result<()> {
         sample_type: args.sample_type,
         tumour_type: args.tumour_type.clone(),
         population_looked_up,
+        tumour_only: args.tumour_only,
     };
     Classifier::new(&rules, ontology.as_ref(), sample(false))?;
     let input_name = display_name(args.input.as_deref(), "<stdin>");
@@ -133,6 +135,9 @@ pub fn run(args: &Args) -> Result<()> {
     write_line(&mut output, &StreamLine::Header(header))?;
 
     let mut summary = SummaryBuilder::new(tmb_params.map(|p| (p, rules.tmb.rules.clone())));
+    if args.sample_type == SampleType::Somatic {
+        summary = summary.with_germline_screen(args.tumour_only, rules.tumour_only.label());
+    }
     let mut upstream_summary: Option<(usize, StreamSummary)> = None;
     let mut reclassified = 0u64;
     while let Some((line_no, line)) = next_line()? {
@@ -147,7 +152,11 @@ pub fn run(args: &Args) -> Result<()> {
                 if record.classification.is_some() {
                     reclassified += 1;
                 }
-                record.classification = (facts.passed_filters || args.classify_filtered)
+                // A variant on a contig the reference lacks carries no
+                // annotation: no tier rather than an uninformed Tier III.
+                let unknown_contig = record.flags.iter().any(|f| f == "unknown_contig");
+                record.classification = ((facts.passed_filters || args.classify_filtered)
+                    && !unknown_contig)
                     .then(|| classifier.classify(&record));
                 summary.observe(&record, &facts, record.classification.as_ref());
                 if let Some(sink) = &mut explain_sink {
@@ -227,6 +236,17 @@ fn provenance_params(
         None => {
             params.insert("tmb".into(), "not computed".into());
         }
+    }
+    if args.sample_type == SampleType::Somatic {
+        params.insert(
+            "tumour_only".into(),
+            match args.tumour_only {
+                TumourOnlyMode::Auto => "auto (variants without a normal call)",
+                TumourOnlyMode::Yes => "yes (every variant)",
+                TumourOnlyMode::No => "no",
+            }
+            .into(),
+        );
     }
     params.insert(
         "classify_filtered".into(),

@@ -13,7 +13,8 @@
 //! - `clingen_cgc_vicc_2022.toml`: oncogenicity points (Horak et al. 2022);
 //! - `acmg_amp_2015.toml`: germline criteria and combining table (Richards
 //!   et al. 2015);
-//! - `tmb.toml`: tumour mutational burden definition.
+//! - `tmb.toml`: tumour mutational burden definition;
+//! - `tumour_only.toml`: likely germline criteria of tumour-only samples.
 //!
 //! Unknown keys are errors (`deny_unknown_fields`), and every file is
 //! validated after parsing, so a typo cannot silently switch a rule off.
@@ -86,6 +87,7 @@ pub struct RuleSet {
     pub oncogenicity: Loaded<OncogenicityRules>,
     pub acmg: Loaded<AcmgRules>,
     pub tmb: Loaded<TmbRules>,
+    pub tumour_only: Loaded<TumourOnlyRules>,
 }
 
 pub const COMMON_FILE: &str = "common.toml";
@@ -94,9 +96,10 @@ pub const AMP_FILE: &str = "amp_asco_cap_2017.toml";
 pub const ONCOGENICITY_FILE: &str = "clingen_cgc_vicc_2022.toml";
 pub const ACMG_FILE: &str = "acmg_amp_2015.toml";
 pub const TMB_FILE: &str = "tmb.toml";
+pub const TUMOUR_ONLY_FILE: &str = "tumour_only.toml";
 
 impl RuleSet {
-    /// Reads and validates the six rules files of `dir`.
+    /// Reads and validates the seven rules files of `dir`.
     pub fn load(dir: &Path) -> Result<Self, RulesError> {
         if !dir.is_dir() {
             return Err(RulesError::at(dir, "rules directory not found"));
@@ -113,6 +116,11 @@ impl RuleSet {
             )?,
             acmg: load_file::<AcmgFile, _>(dir, ACMG_FILE, AcmgFile::validate)?,
             tmb: load_file::<TmbFile, _>(dir, TMB_FILE, TmbFile::validate)?,
+            tumour_only: load_file::<TumourOnlyFile, _>(
+                dir,
+                TUMOUR_ONLY_FILE,
+                TumourOnlyFile::validate,
+            )?,
         };
         Ok(set)
     }
@@ -135,6 +143,7 @@ impl RuleSet {
         add!("oncogenicity", self.oncogenicity);
         add!("acmg", self.acmg);
         add!("tmb", self.tmb);
+        add!("tumour_only", self.tumour_only);
         map
     }
 }
@@ -1242,6 +1251,193 @@ impl TmbFile {
             default_min_depth: text.default_min_depth,
             exclude_population_af_at_least: text.exclude_population_af_at_least,
             citation: text.citation,
+        })
+    }
+}
+
+// ------------------------------------------------------------ tumour-only
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TumourOnlyFile {
+    meta: Meta,
+    screen: ScreenText,
+    criteria: GermlineCriteriaText,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScreenText {
+    min_supporting: usize,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GermlineCriteriaText {
+    population_af: PopulationCriterionText,
+    clinvar_germline: ClinvarCriterionText,
+    vaf_heterozygous: VafCriterionText,
+    vaf_homozygous: VafCriterionText,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PopulationCriterionText {
+    role: String,
+    frequency_at_least: f64,
+    citation: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClinvarCriterionText {
+    role: String,
+    significance: Vec<String>,
+    min_review_stars: u8,
+    citation: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VafCriterionText {
+    role: String,
+    vaf_min: f64,
+    vaf_max: f64,
+    citation: String,
+}
+
+impl RulesFile for TumourOnlyFile {
+    type Rules = (ScreenText, GermlineCriteriaText);
+    fn into_parts(self) -> (Meta, Self::Rules) {
+        (self.meta, (self.screen, self.criteria))
+    }
+}
+
+/// Whether a likely-germline criterion flags a variant on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CriterionRole {
+    /// Flags the variant alone.
+    Sufficient,
+    /// Counts towards `min_supporting`.
+    Supporting,
+}
+
+impl CriterionRole {
+    fn parse(text: &str, what: &str) -> Result<Self, String> {
+        match text {
+            "sufficient" => Ok(Self::Sufficient),
+            "supporting" => Ok(Self::Supporting),
+            other => Err(format!(
+                "{what}: role `{other}`: expected sufficient or supporting"
+            )),
+        }
+    }
+}
+
+/// The gnomAD frequency criterion.
+#[derive(Debug, Clone)]
+pub struct PopulationCriterion {
+    pub role: CriterionRole,
+    pub frequency_at_least: f64,
+    pub citation: String,
+}
+
+/// The ClinVar germline pathogenic criterion.
+#[derive(Debug, Clone)]
+pub struct ClinvarGermlineCriterion {
+    pub role: CriterionRole,
+    /// Normalised ([`normalise_term`]) ClinVar significances.
+    pub significance: Vec<String>,
+    pub min_review_stars: u8,
+    pub citation: String,
+}
+
+/// A tumour VAF window criterion (inclusive bounds).
+#[derive(Debug, Clone)]
+pub struct VafCriterion {
+    pub role: CriterionRole,
+    pub vaf_min: f64,
+    pub vaf_max: f64,
+    pub citation: String,
+}
+
+impl VafCriterion {
+    pub fn contains(&self, vaf: f64) -> bool {
+        (self.vaf_min..=self.vaf_max).contains(&vaf)
+    }
+}
+
+/// Likely germline screen of tumour-only samples (`tumour_only.toml`).
+#[derive(Debug, Clone)]
+pub struct TumourOnlyRules {
+    /// Criteria that must fire together to flag (sufficient ones alone).
+    pub min_supporting: usize,
+    pub population_af: PopulationCriterion,
+    pub clinvar_germline: ClinvarGermlineCriterion,
+    pub vaf_heterozygous: VafCriterion,
+    pub vaf_homozygous: VafCriterion,
+}
+
+impl TumourOnlyFile {
+    fn validate(
+        (screen, c): (ScreenText, GermlineCriteriaText),
+    ) -> Result<TumourOnlyRules, String> {
+        if screen.min_supporting < 1 {
+            return Err("screen.min_supporting must be at least 1".into());
+        }
+        let p = c.population_af;
+        check_fraction(
+            p.frequency_at_least,
+            "criteria.population_af.frequency_at_least",
+        )?;
+        check_citation(&p.citation, "criteria.population_af")?;
+        let clinvar = c.clinvar_germline;
+        check_citation(&clinvar.citation, "criteria.clinvar_germline")?;
+        if clinvar.significance.is_empty() {
+            return Err("criteria.clinvar_germline.significance is empty".into());
+        }
+        if clinvar.min_review_stars > 4 {
+            return Err(format!(
+                "criteria.clinvar_germline.min_review_stars = {}: ClinVar has 0-4 stars",
+                clinvar.min_review_stars
+            ));
+        }
+        let vaf = |v: VafCriterionText, what: &str| -> Result<VafCriterion, String> {
+            check_fraction(v.vaf_min, &format!("{what}.vaf_min"))?;
+            check_fraction(v.vaf_max, &format!("{what}.vaf_max"))?;
+            if v.vaf_min > v.vaf_max {
+                return Err(format!(
+                    "{what}: vaf_min {} is above vaf_max {}",
+                    v.vaf_min, v.vaf_max
+                ));
+            }
+            check_citation(&v.citation, what)?;
+            Ok(VafCriterion {
+                role: CriterionRole::parse(&v.role, what)?,
+                vaf_min: v.vaf_min,
+                vaf_max: v.vaf_max,
+                citation: v.citation,
+            })
+        };
+        Ok(TumourOnlyRules {
+            min_supporting: screen.min_supporting,
+            population_af: PopulationCriterion {
+                role: CriterionRole::parse(&p.role, "criteria.population_af")?,
+                frequency_at_least: p.frequency_at_least,
+                citation: p.citation,
+            },
+            clinvar_germline: ClinvarGermlineCriterion {
+                role: CriterionRole::parse(&clinvar.role, "criteria.clinvar_germline")?,
+                significance: clinvar
+                    .significance
+                    .iter()
+                    .map(|s| normalise_term(s))
+                    .collect(),
+                min_review_stars: clinvar.min_review_stars,
+                citation: clinvar.citation,
+            },
+            vaf_heterozygous: vaf(c.vaf_heterozygous, "criteria.vaf_heterozygous")?,
+            vaf_homozygous: vaf(c.vaf_homozygous, "criteria.vaf_homozygous")?,
         })
     }
 }

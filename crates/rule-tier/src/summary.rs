@@ -5,10 +5,11 @@ use std::collections::BTreeMap;
 
 use variant_model::VariantRecord;
 use variant_model::classification::Classification;
-use variant_model::record::{SampleCall, StreamSummary, TmbSummary};
+use variant_model::record::{GermlineScreen, SampleCall, StreamSummary, TmbSummary};
 
 use crate::amp::tier_label;
 use crate::facts::{Population, VariantFacts};
+use crate::germline::{TumourOnlyMode, is_tumour_only};
 use crate::rules::TmbRules;
 
 /// TMB parameters of one run (sample sheet / command line).
@@ -28,6 +29,8 @@ pub struct SummaryBuilder {
     tmb: Option<(TmbParams, TmbRules)>,
     tmb_counted: u64,
     tmb_excluded: BTreeMap<String, u64>,
+    /// Somatic samples: the tumour-only mode and the germline screen so far.
+    germline: Option<(TumourOnlyMode, GermlineScreen)>,
 }
 
 /// The tumour call of a record: the call whose role is tumour, else the
@@ -47,7 +50,8 @@ pub fn tumour_call(record: &VariantRecord) -> Option<&SampleCall> {
         })
 }
 
-fn vaf_of(call: &SampleCall) -> Option<f64> {
+/// The call's VAF, else alt depth / total depth.
+pub fn vaf_of(call: &SampleCall) -> Option<f64> {
     call.vaf
         .or_else(|| match (call.alt_depth, call.total_depth) {
             (Some(alt), Some(total)) if total > 0 => Some(f64::from(alt) / f64::from(total)),
@@ -66,7 +70,21 @@ impl SummaryBuilder {
             tmb,
             tmb_counted: 0,
             tmb_excluded: BTreeMap::new(),
+            germline: None,
         }
+    }
+
+    /// Counts the likely germline screen of a somatic sample; `rules` is
+    /// the label of the rules file (`tumour_only.toml@1.0.0`).
+    pub fn with_germline_screen(mut self, mode: TumourOnlyMode, rules: String) -> Self {
+        self.germline = Some((
+            mode,
+            GermlineScreen {
+                rules,
+                ..Default::default()
+            },
+        ));
+        self
     }
 
     /// Variants observed so far.
@@ -93,8 +111,28 @@ impl SummaryBuilder {
                         .entry(class.to_string())
                         .or_default() += 1;
                 };
+                // Likely germline variants are counted apart from the
+                // somatic tiers, under the tier they would have.
                 if let Some(amp) = &c.amp {
-                    count("amp_tier", tier_label(amp.tier));
+                    let scheme = if c.likely_germline.is_some() {
+                        "likely_germline"
+                    } else {
+                        "amp_tier"
+                    };
+                    count(scheme, tier_label(amp.tier));
+                }
+                if let Some((mode, screen)) = &mut self.germline {
+                    if is_tumour_only(record, *mode) {
+                        screen.tumour_only_variants += 1;
+                    } else {
+                        screen.tumour_normal_variants += 1;
+                    }
+                    if let Some(flag) = &c.likely_germline {
+                        screen.likely_germline += 1;
+                        for criterion in &flag.criteria {
+                            *screen.criteria.entry(criterion.clone()).or_default() += 1;
+                        }
+                    }
                 }
                 if let Some(o) = &c.oncogenicity {
                     count("oncogenicity", &o.class);
@@ -104,6 +142,12 @@ impl SummaryBuilder {
                 }
             }
             None => {
+                if record.flags.iter().any(|f| f == "unknown_contig") {
+                    *self
+                        .unclassified
+                        .entry("rule_tier.unclassified.unknown_contig".into())
+                        .or_default() += 1;
+                }
                 for filter in record.filters.iter().filter(|f| *f != "PASS" && *f != ".") {
                     *self
                         .unclassified
@@ -112,7 +156,8 @@ impl SummaryBuilder {
                 }
             }
         }
-        if let Some(reason) = self.tmb_exclusion(record, facts) {
+        let likely_germline = classification.is_some_and(|c| c.likely_germline.is_some());
+        if let Some(reason) = self.tmb_exclusion(record, facts, likely_germline) {
             *self.tmb_excluded.entry(reason.to_string()).or_default() += 1;
         } else if self.tmb.is_some() {
             self.tmb_counted += 1;
@@ -121,7 +166,12 @@ impl SummaryBuilder {
 
     /// Why a variant does not count towards TMB, or `None` when it counts
     /// (or no TMB is computed).
-    fn tmb_exclusion(&self, record: &VariantRecord, facts: &VariantFacts) -> Option<&'static str> {
+    fn tmb_exclusion(
+        &self,
+        record: &VariantRecord,
+        facts: &VariantFacts,
+        likely_germline: bool,
+    ) -> Option<&'static str> {
         let (params, rules) = self.tmb.as_ref()?;
         if !facts.passed_filters {
             return Some("filter");
@@ -133,6 +183,9 @@ impl SummaryBuilder {
             && frequency >= rules.exclude_population_af_at_least
         {
             return Some("population_af");
+        }
+        if likely_germline {
+            return Some("likely_germline");
         }
         let call = tumour_call(record);
         if params.min_depth > 0 {
@@ -164,6 +217,7 @@ impl SummaryBuilder {
             .counts
             .insert("rule_tier.variants".into(), self.variants);
         summary.classifications = self.classifications;
+        summary.germline_screen = self.germline.map(|(_, screen)| screen);
         summary.tmb = self.tmb.map(|(params, rules)| TmbSummary {
             target_size_mb: params.target_size_mb,
             min_vaf: params.min_vaf,

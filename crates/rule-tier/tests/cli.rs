@@ -67,6 +67,8 @@ fn stream_lines() -> Vec<StreamLine> {
     lines.push(StreamLine::Summary(StreamSummary {
         records_read: 4,
         alleles_written: 4,
+        // kb-lookup's PASS-only filter (records left out upstream).
+        filtered: [("filter:weak_evidence".to_string(), 2)].into(),
         ..Default::default()
     }));
     lines
@@ -198,6 +200,10 @@ fn classifies_a_somatic_stream_with_summary_and_explain() {
         panic!("summary last")
     };
     assert_eq!(s.records_read, 4, "upstream counts carried over");
+    assert_eq!(
+        s.filtered["filter:weak_evidence"], 2,
+        "upstream filters carried over"
+    );
     assert_eq!(s.alleles_written, 4);
     assert_eq!(s.counts["rule_tier.unclassified.filter:LowQual"], 1);
     let tiers = &s.classifications["amp_tier"];
@@ -206,7 +212,27 @@ fn classifies_a_somatic_stream_with_summary_and_explain() {
             .iter()
             .map(|(k, v)| (k.as_str(), *v))
             .collect::<Vec<_>>(),
-        [("Tier I", 1), ("Tier III", 1), ("Tier IV", 1)]
+        [("Tier I", 1), ("Tier III", 1)]
+    );
+    // No call has role normal: tumour-only. The common TP53 P72R
+    // polymorphism (gnomAD 0.6) is likely germline, counted apart under the
+    // tier it would have.
+    assert_eq!(s.classifications["likely_germline"]["Tier IV"], 1);
+    let screen = s.germline_screen.as_ref().unwrap();
+    assert!(screen.is_tumour_only());
+    assert_eq!(
+        (screen.tumour_only_variants, screen.likely_germline),
+        (3, 1)
+    );
+    assert_eq!(screen.criteria["population_af"], 1);
+    assert!(screen.rules.starts_with("tumour_only.toml@"));
+    let tp53 = variants[3].classification.as_ref().unwrap();
+    let flag = tp53.likely_germline.as_ref().unwrap();
+    assert_eq!(flag.criteria, ["population_af", "vaf_heterozygous"]);
+    assert_eq!(tp53.trace[0].rule_id, "tumour_only.germline.flagged");
+    assert!(
+        braf.likely_germline.is_none(),
+        "VAF 0.3, no population record"
     );
     let tmb = s.tmb.as_ref().unwrap();
     assert_eq!(tmb.variants_counted, 1);
@@ -288,6 +314,33 @@ fn tmb_filters_are_parameters() {
 }
 
 #[test]
+fn variants_on_unknown_contigs_stay_unclassified_and_are_counted() {
+    let mut lines = stream_lines();
+    let StreamLine::Variant(synonymous) = &mut lines[3] else {
+        panic!()
+    };
+    synonymous.allele.chrom = "chrUn_x".into();
+    synonymous.consequences.clear();
+    synonymous.flags.push("unknown_contig".into());
+    if let StreamLine::Summary(s) = lines.last_mut().unwrap() {
+        s.unmatched_contigs.insert("chrUn_x".into(), 1);
+    }
+    let args = ["--sample-type", "somatic", "--tumour-type", "MEL"];
+    let output = rule_tier(&args, Some(&to_jsonl(&lines)));
+    assert!(output.status.success());
+    let out = parse_output(&String::from_utf8(output.stdout).unwrap());
+    let StreamLine::Variant(v) = &out[3] else {
+        panic!()
+    };
+    assert!(v.classification.is_none(), "no tier without annotation");
+    let StreamLine::Summary(s) = out.last().unwrap() else {
+        panic!()
+    };
+    assert_eq!(s.counts["rule_tier.unclassified.unknown_contig"], 1);
+    assert_eq!(s.unmatched_contigs["chrUn_x"], 1, "carried through");
+}
+
+#[test]
 fn filtered_calls_can_be_classified_on_request_and_stay_out_of_tmb() {
     let text = to_jsonl(&stream_lines());
     let args = [
@@ -319,7 +372,11 @@ fn filtered_calls_can_be_classified_on_request_and_stay_out_of_tmb() {
         !s.counts
             .contains_key("rule_tier.unclassified.filter:LowQual")
     );
-    assert_eq!(s.classifications["amp_tier"].values().sum::<u64>(), 4);
+    assert_eq!(s.classifications["amp_tier"].values().sum::<u64>(), 3);
+    assert_eq!(
+        s.classifications["likely_germline"].values().sum::<u64>(),
+        1
+    );
     assert_eq!(s.tmb.as_ref().unwrap().excluded["filter"], 1);
 }
 

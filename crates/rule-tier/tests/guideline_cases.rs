@@ -985,6 +985,7 @@ fn oncogenicity_points_of_well_known_variants() {
                 sample_type: rule_tier::SampleType::Somatic,
                 tumour_type: Some("LUAD".into()),
                 population_looked_up: case.population_looked_up,
+                tumour_only: rule_tier::germline::TumourOnlyMode::Auto,
             },
         )
         .unwrap();

@@ -36,7 +36,7 @@ fn load_error(file: &str, from: &str, to: &str) -> String {
 fn shipped_rules_carry_versions_and_citations() {
     let rules = rules();
     let provenance = rules.provenance();
-    assert_eq!(provenance.len(), 6);
+    assert_eq!(provenance.len(), 7);
     for value in provenance.values() {
         assert!(value.contains(" 1.0.0 sha256:"), "{value}");
     }

@@ -80,11 +80,29 @@ pub struct RuleFiring {
     pub evidence: Vec<EvidenceRef>,
 }
 
+/// A somatic variant of a tumour-only sample (no matched-normal call) that
+/// is likely germline. Its `amp` tier and `oncogenicity` class are what it
+/// would have as a somatic variant; reports list it apart from the somatic
+/// tiers. The trace holds one `tumour_only.germline.<criterion>` firing per
+/// criterion, with its explanation and evidence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct LikelyGermline {
+    /// Criteria that fired: `population_af`, `clinvar_germline`,
+    /// `vaf_heterozygous`, `vaf_homozygous`.
+    pub criteria: Vec<String>,
+    /// Readable reason, e.g. `gnomAD grpmax (nfe) 0.0310 ≥ 0.002`.
+    pub reason: String,
+}
+
 /// Everything rule-tier concludes about one variant.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Classification {
     pub amp: Option<AmpCall>,
     pub oncogenicity: Option<CriteriaCall>,
     pub acmg: Option<CriteriaCall>,
+    /// Set when the sample is tumour-only and the variant is likely
+    /// germline (absent from older streams).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub likely_germline: Option<LikelyGermline>,
     pub trace: Vec<RuleFiring>,
 }

@@ -8,8 +8,10 @@
 //! resulting [`record::VariantRecord`]s (JSON Lines, one per allele).
 
 pub mod allele;
+pub mod caller;
 pub mod classification;
 pub mod consequence;
+pub mod contig_alias;
 pub mod csq;
 pub mod evidence;
 pub mod hgvs;

@@ -45,6 +45,13 @@ pub struct Manifest {
     pub normalisation: Normalisation,
     /// Every source, in name order.
     pub sources: Vec<SourceEntry>,
+    /// Contig name alias table of the genome build
+    /// (`reference/contig_aliases.tsv`, role `contig_aliases`): one row per
+    /// contig, one column per naming style (UCSC `chr7`, Ensembl/NCBI `7`,
+    /// RefSeq `NC_000007.14`, GenBank `CM000669.2`). Absent from bundles
+    /// built before it existed, and for builds without a shipped table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contig_aliases: Option<BundleFile>,
 }
 
 /// How exact-allele source records were normalised.
@@ -159,14 +166,25 @@ pub struct BundleFile {
     /// `exact_alleles_index` (tabix), `curated_records` (gzipped JSON
     /// Lines of kb-lookup's `CuratedRecord`), `reference_fasta`,
     /// `reference_index` (`.fai`), `reference_bgzip_index` (`.gzi`),
-    /// `gene_model_gff3`/`gene_model_gtf`, `ontology_oncotree_doid`.
+    /// `gene_model_gff3`/`gene_model_gtf`, `ontology_oncotree_doid`,
+    /// `contig_aliases`.
     pub role: String,
 }
 
 impl Manifest {
-    /// Every bundle file listed, across sources.
+    /// Every bundle file listed, across sources, then the contig alias
+    /// table.
     pub fn files(&self) -> impl Iterator<Item = &BundleFile> {
-        self.sources.iter().flat_map(|s| s.files.iter())
+        self.sources
+            .iter()
+            .flat_map(|s| s.files.iter())
+            .chain(self.contig_aliases.iter())
+    }
+
+    /// Path of the contig alias table inside the bundle directory `root`,
+    /// if the bundle has one (for `vcf-annotate --contig-aliases`).
+    pub fn contig_aliases_path(&self, root: &Path) -> Option<std::path::PathBuf> {
+        self.contig_aliases.as_ref().map(|f| root.join(&f.path))
     }
 
     pub fn source(&self, name: &str) -> Option<&SourceEntry> {

@@ -36,7 +36,15 @@ pub enum StreamLine {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct StreamHeader {
     pub schema_version: String,
+    /// The sample reported on: the tumour (somatic) or the germline sample.
     pub sample: Option<String>,
+    /// The matched normal sample of a somatic analysis, when the VCF has one.
+    #[serde(default)]
+    pub normal_sample: Option<String>,
+    /// The variant caller whose FORMAT conventions gave the depths and
+    /// allele fractions of `calls` (kb-lookup).
+    #[serde(default)]
+    pub caller: Option<CallerRef>,
     pub genome_build: Option<String>,
     /// One entry per tool, in the order they ran.
     pub provenance: Vec<ToolRun>,
@@ -47,6 +55,21 @@ pub struct StreamHeader {
     /// records one. Tools never fill it from the wall clock, so the same
     /// input gives the same output.
     pub analysis_date: Option<String>,
+}
+
+/// The variant caller of the input VCF and why it was chosen.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct CallerRef {
+    /// `mutect2`, `strelka2`, `varscan2`, `freebayes`, `deepvariant`,
+    /// `haplotypecaller`, `dragen`, `pcgr-tcga` or `generic`
+    /// (`variant_model::caller::Caller`).
+    pub name: String,
+    /// What identified it: a header line (`##source=strelka`), a FORMAT
+    /// definition, or `--caller` when the user chose it.
+    pub evidence: String,
+    /// How the sample roles were chosen (`--tumour-sample`,
+    /// `##tumor_sample`, `sample named TUMOR`, `single sample`...).
+    pub roles_from: Option<String>,
 }
 
 /// A tool that processed the stream, with its parameters.
@@ -150,6 +173,36 @@ pub struct StreamSummary {
     /// Tumour mutational burden of a somatic sample (rule-tier).
     #[serde(default)]
     pub tmb: Option<TmbSummary>,
+    /// Likely germline screen of a somatic sample (rule-tier): present for
+    /// somatic samples, says whether they were analysed tumour-only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub germline_screen: Option<GermlineScreen>,
+}
+
+/// How the variants of a somatic sample were screened for germline origin.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
+pub struct GermlineScreen {
+    /// Classified variants without a call of role `normal`: screened as
+    /// tumour-only.
+    pub tumour_only_variants: u64,
+    /// Classified variants with a matched-normal call (not screened).
+    pub tumour_normal_variants: u64,
+    /// Tumour-only variants flagged likely germline.
+    pub likely_germline: u64,
+    /// Flagged variants by criterion that fired (one variant may count
+    /// under several).
+    pub criteria: BTreeMap<String, u64>,
+    /// Rules file and version of the criteria (`tumour_only.toml@1.0.0`).
+    pub rules: String,
+}
+
+impl GermlineScreen {
+    /// True when the sample was analysed without a matched normal: some
+    /// variant was screened and none had a normal call.
+    pub fn is_tumour_only(&self) -> bool {
+        self.tumour_only_variants > 0 && self.tumour_normal_variants == 0
+    }
 }
 
 /// Tumour mutational burden: somatic coding non-synonymous variants per Mb

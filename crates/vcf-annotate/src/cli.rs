@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
+use crate::contigs::UnknownContigs;
 use crate::normalise::RefMismatch;
 use crate::pick::PickOrder;
 
@@ -58,6 +59,20 @@ pub struct Args {
     /// What to do when REF disagrees with the reference FASTA.
     #[arg(long, value_enum, default_value_t = RefMismatch::Error)]
     pub ref_mismatch: RefMismatch,
+
+    /// Contig alias table (TSV, one row per contig, one column per naming
+    /// style, as `assets/contig_aliases/GRCh38.tsv`): input contig names
+    /// (`7`, `chr7`, `NC_000007.14`) are mapped to the reference FASTA's
+    /// names before normalisation; the output and its `##contig` lines use
+    /// the reference's names.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["validate_only", "split_only"])]
+    pub contig_aliases: Option<PathBuf>,
+
+    /// Records on contigs the reference lacks (even after aliasing): stop
+    /// with an error, or keep them unchanged and unannotated (INFO flag
+    /// UNKNOWN_CONTIG), counted per contig in the summary.
+    #[arg(long, value_enum, default_value_t = UnknownContigs::Keep)]
+    pub unknown_contigs: UnknownContigs,
 
     /// INFO tag that records the original record of split/normalised alleles.
     #[arg(long, default_value = "ORIGINAL")]

@@ -10,6 +10,7 @@
 
 pub mod cli;
 pub mod consequence;
+pub mod contigs;
 pub mod gene_model;
 pub mod hgvs;
 pub mod input;

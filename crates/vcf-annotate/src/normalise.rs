@@ -21,8 +21,10 @@ use noodles::vcf::variant::record_buf::samples::sample::Value as SampleValue;
 use noodles::vcf::variant::record_buf::samples::sample::value::Array as SampleArray;
 use variant_model::{GenomicAllele, OriginalRecord};
 
+use crate::contigs::{UNKNOWN_CONTIG_TAG, UnknownContigs};
 use crate::record::{InputRecord, NormFlag, NormalisedRecord};
 use crate::reference::{ContigSequence, Reference};
+use variant_model::contig_alias::ContigMap;
 
 /// INFO flag set on records whose REF disagrees with the reference
 /// (`--ref-mismatch flag`).
@@ -65,6 +67,11 @@ pub struct NormaliseOptions {
     pub ref_mismatch: RefMismatch,
     /// INFO tag recording the original record (`ORIGINAL`).
     pub original_tag: String,
+    /// Input contig names → the reference's names (`None`: names are
+    /// used as they are).
+    pub contig_map: Option<ContigMap>,
+    /// Records on contigs the reference lacks: error, or kept unchanged.
+    pub unknown_contigs: UnknownContigs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,6 +155,19 @@ impl<'a> Normaliser<'a> {
                 ),
             );
         }
+        if self.reference.is_some()
+            && self.options.unknown_contigs == UnknownContigs::Keep
+            && !header.infos().contains_key(UNKNOWN_CONTIG_TAG)
+        {
+            header.infos_mut().insert(
+                UNKNOWN_CONTIG_TAG.to_string(),
+                Map::<Info>::new(
+                    info::Number::Count(0),
+                    info::Type::Flag,
+                    "Contig not in the reference genome: the record was neither normalised nor annotated",
+                ),
+            );
+        }
         if self.options.ref_mismatch == RefMismatch::Flag
             && !header.infos().contains_key(REF_MISMATCH_TAG)
         {
@@ -168,7 +188,20 @@ impl<'a> Normaliser<'a> {
     /// leaves out.
     pub fn normalise(&self, input: InputRecord) -> Result<Vec<NormalisedRecord>, NormaliseError> {
         let line = input.line;
-        let record = input.record;
+        let mut record = input.record;
+        if let Some(map) = &self.options.contig_map {
+            let name = record.reference_sequence_name();
+            if let Some(target) = map.resolve(name)
+                && target != name
+            {
+                *record.reference_sequence_name_mut() = target.to_string();
+            }
+        }
+        if self.options.unknown_contigs == UnknownContigs::Error
+            && self.contig_unknown(record.reference_sequence_name())
+        {
+            return Err(self.unknown_contig(line, record.reference_sequence_name()));
+        }
         let alts: Vec<String> = record.alternate_bases().as_ref().to_vec();
         let original = OriginalRecord {
             chrom: record.reference_sequence_name().to_string(),
@@ -195,6 +228,36 @@ impl<'a> Normaliser<'a> {
             out.push(self.normalise_biallelic(line, split, &original, vec![NormFlag::Split])?);
         }
         Ok(out)
+    }
+
+    /// A record on a contig the reference lacks: the error of
+    /// `--unknown-contigs error`.
+    fn unknown_contig(&self, line: u64, chrom: &str) -> NormaliseError {
+        let hint = if self
+            .options
+            .contig_map
+            .as_ref()
+            .is_some_and(|m| m.aliases().is_some())
+        {
+            "nor is any alias of it"
+        } else {
+            "map other naming styles with --contig-aliases FILE"
+        };
+        Self::invalid(
+            line,
+            format!(
+                "contig `{chrom}` is not in the reference FASTA {} ({hint}; --unknown-contigs keep carries such records through unannotated)",
+                self.reference
+                    .map(|r| r.path().display().to_string())
+                    .unwrap_or_default()
+            ),
+        )
+    }
+
+    /// The contig is absent from the reference (never with `split_only`).
+    fn contig_unknown(&self, chrom: &str) -> bool {
+        self.reference
+            .is_some_and(|r| r.contig_length(chrom).is_none())
     }
 
     fn set_original(&self, record: &mut RecordBuf, original: &OriginalRecord) {
@@ -294,6 +357,24 @@ impl<'a> Normaliser<'a> {
         let pos = record.variant_start().map(usize::from).unwrap_or(0) as u64;
         let reference_bases = record.reference_bases().to_string();
         let alt = record.alternate_bases().as_ref().first().cloned();
+        if self.contig_unknown(&chrom) {
+            // Kept (`--unknown-contigs keep`): split, but not checked,
+            // trimmed or left-aligned without a reference sequence.
+            record
+                .info_mut()
+                .insert(UNKNOWN_CONTIG_TAG.to_string(), Some(InfoValue::Flag));
+            flags.push(NormFlag::UnknownContig);
+            return Ok(finish(
+                line,
+                record,
+                original,
+                flags,
+                chrom,
+                pos,
+                reference_bases,
+                alt,
+            ));
+        }
         let sequence_ref = is_sequence(&reference_bases);
         let normalisable = sequence_ref
             && alt
@@ -808,6 +889,8 @@ mod tests {
              1\t5\t.\tA\tC,G\t9\tPASS\tAC=3,4;RS=r,c,g\tGT:PL:AD\t1/2:1,2,3,4,5,6:7,8,9\t2:1,2,3:.\n",
         );
         let options = NormaliseOptions {
+            contig_map: None,
+            unknown_contigs: UnknownContigs::Error,
             ref_mismatch: RefMismatch::Error,
             original_tag: "ORIGINAL".into(),
         };

@@ -8,6 +8,7 @@ use rayon::prelude::*;
 
 use crate::cli::Args;
 use crate::consequence::{AnnotateOptions, Annotator, write_output_record};
+use crate::contigs::{reference_contig_map, rename_header_contigs};
 use crate::gene_model::GeneModel;
 use crate::input::{InputOptions, VcfInput};
 use crate::normalise::{NormaliseError, NormaliseOptions, Normaliser, RefMismatch, SortWindow};
@@ -63,6 +64,12 @@ pub struct RunSummary {
     pub records_read: u64,
     pub alleles_written: u64,
     pub counts: BTreeMap<String, u64>,
+    /// Input records on contigs absent from the reference (after
+    /// aliasing), by contig: kept unannotated or, with `--unknown-contigs
+    /// error`, none (the run stops).
+    pub unmatched_contigs: BTreeMap<String, u64>,
+    /// `##contig` lines renamed to the reference's names, `from -> to`.
+    pub renamed_contigs: Vec<String>,
     pub relaxed: Vec<String>,
     /// Accepted deviations worth knowing about (e.g. a caller's redefinition
     /// of a reserved header key).
@@ -120,12 +127,15 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
             ..Default::default()
         },
     )?;
+    let contig_map = reference_contig_map(&reference, args.contig_aliases.as_deref())?;
     let normaliser = Normaliser::new(
         input.header(),
         &reference,
         NormaliseOptions {
             ref_mismatch: args.ref_mismatch,
             original_tag: args.original_tag.clone(),
+            contig_map: Some(contig_map.clone()),
+            unknown_contigs: args.unknown_contigs,
         },
     );
     let mut annotator = annotator;
@@ -133,6 +143,10 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         a.set_sample_count(input.header().sample_names().len());
     }
     let mut header = input.header().clone();
+    let mut summary = RunSummary {
+        renamed_contigs: renamed(rename_header_contigs(&mut header, &contig_map)),
+        ..Default::default()
+    };
     normaliser.add_header_lines(&mut header);
     if let Some(a) = &annotator {
         a.add_header_lines(&mut header);
@@ -140,7 +154,6 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     add_provenance(&mut header, &command_line());
     let mut output = VcfOutput::create(args.output.as_deref(), &header)?;
 
-    let mut summary = RunSummary::default();
     let progress = variant_model::progress::record_progress("records", None);
     // Annotated blocks are formatted on the worker thread that annotated
     // them; only the bytes come back, in order.
@@ -262,8 +275,19 @@ fn stream_normalised(
         for (key, n) in counts.counts {
             *summary.counts.entry(key).or_default() += n;
         }
+        for (contig, n) in counts.unmatched_contigs {
+            *summary.unmatched_contigs.entry(contig).or_default() += n;
+        }
         outcome
     })
+}
+
+/// `from -> to` strings of header contig renames.
+fn renamed(pairs: Vec<(String, String)>) -> Vec<String> {
+    pairs
+        .into_iter()
+        .map(|(from, to)| format!("{from} -> {to}"))
+        .collect()
 }
 
 /// `FILE:LINE: message` for a normalisation error.
@@ -300,6 +324,15 @@ fn count_and_filter(
         for flag in &r.flags {
             *summary.counts.entry(flag.as_str().to_string()).or_default() += 1;
         }
+        // Per input record: a split record counts once, at its first ALT.
+        if r.flags.contains(&NormFlag::UnknownContig)
+            && r.original.as_ref().is_none_or(|o| o.alt_index == 1)
+        {
+            *summary
+                .unmatched_contigs
+                .entry(r.allele.chrom.clone())
+                .or_default() += 1;
+        }
         if mode == RefMismatch::Exclude && r.flags.contains(&NormFlag::RefMismatch) {
             *summary
                 .counts
@@ -322,19 +355,27 @@ fn normalise_only(args: &Args, reference: Option<&Reference>) -> anyhow::Result<
             ..Default::default()
         },
     )?;
+    let contig_map = reference
+        .map(|r| reference_contig_map(r, args.contig_aliases.as_deref()))
+        .transpose()?;
     let options = NormaliseOptions {
         ref_mismatch: args.ref_mismatch,
         original_tag: args.original_tag.clone(),
+        contig_map: contig_map.clone(),
+        unknown_contigs: args.unknown_contigs,
     };
     let normaliser = match reference {
         Some(reference) => Normaliser::new(input.header(), reference, options),
         None => Normaliser::split_only(input.header(), options),
     };
     let mut header = input.header().clone();
+    let mut summary = RunSummary::default();
+    if let Some(map) = &contig_map {
+        summary.renamed_contigs = renamed(rename_header_contigs(&mut header, map));
+    }
     normaliser.add_header_lines(&mut header);
     add_provenance(&mut header, &command_line());
     let mut output = VcfOutput::create(args.output.as_deref(), &header)?;
-    let mut summary = RunSummary::default();
     let progress = variant_model::progress::record_progress("records", None);
     let mut written = 0;
     stream_normalised(
@@ -415,6 +456,17 @@ fn report(summary: &RunSummary, args: &Args) -> anyhow::Result<()> {
         if counts.is_empty() { "" } else { "; " },
         counts
     );
+    if !summary.unmatched_contigs.is_empty() {
+        let list = summary
+            .unmatched_contigs
+            .iter()
+            .map(|(k, v)| format!("{k} ({v})"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        eprintln!(
+            "vcf-annotate: warning: records on contigs not in the reference, kept unannotated: {list}"
+        );
+    }
     for relaxed in &summary.relaxed {
         eprintln!("vcf-annotate: --lenient accepted: {relaxed}");
     }

@@ -26,6 +26,9 @@ pub enum NormFlag {
     /// Symbolic or breakend ALT, `*` or no ALT: carried through, not normalised
     /// or annotated.
     NotNormalisable,
+    /// The contig is not in the reference (`--unknown-contigs keep`):
+    /// carried through whole, not normalised or annotated.
+    UnknownContig,
 }
 
 impl NormFlag {
@@ -36,6 +39,7 @@ impl NormFlag {
             NormFlag::LeftAligned => "left_aligned",
             NormFlag::RefMismatch => "ref_mismatch",
             NormFlag::NotNormalisable => "not_normalisable",
+            NormFlag::UnknownContig => "unknown_contig",
         }
     }
 }

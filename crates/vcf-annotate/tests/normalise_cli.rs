@@ -302,6 +302,8 @@ fn bad_inputs_give_clear_errors_and_no_output() {
             "-f",
             "ref.fa",
             "chr3.vcf",
+            "--unknown-contigs",
+            "error",
             "-o",
             "out.vcf.gz",
         ],

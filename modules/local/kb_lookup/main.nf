@@ -15,10 +15,17 @@ process KB_LOOKUP {
     script:
     def args = task.ext.args ?: ''
     def prefix = task.ext.prefix ?: "${meta.id}"
+    // Sample sheet columns tumour_sample / normal_sample name the VCF columns
+    // when the header does not say which is which (empty: not given).
+    def tumour_sample = meta.tumour_sample ?: ''
+    def normal_sample = meta.normal_sample ?: ''
     """
     kb-lookup annotate \\
         ${args} \\
         --bundle ${bundle} \\
+        --sample-type ${meta.sample_type} \\
+        --tumour-sample '${tumour_sample}' \\
+        --normal-sample '${normal_sample}' \\
         --output ${prefix}.kb.jsonl \\
         ${vcf}
 

@@ -186,6 +186,7 @@ pub fn hostile_stream() -> Vec<StreamLine> {
             }],
         }),
         acmg: None,
+        likely_germline: None,
         trace: vec![RuleFiring {
             rule_id: format!("R{SCRIPT}"),
             rules_file: IMG.into(),

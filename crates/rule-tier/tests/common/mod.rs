@@ -31,6 +31,7 @@ pub fn somatic<'a>(rules: &'a RuleSet, ontology: &'a Ontology, tumour: &str) -> 
             sample_type: SampleType::Somatic,
             tumour_type: Some(tumour.to_string()),
             population_looked_up: true,
+            tumour_only: rule_tier::germline::TumourOnlyMode::Auto,
         },
     )
     .expect("valid sample")
@@ -44,6 +45,7 @@ pub fn germline(rules: &RuleSet) -> Classifier<'_> {
             sample_type: SampleType::Germline,
             tumour_type: None,
             population_looked_up: true,
+            tumour_only: rule_tier::germline::TumourOnlyMode::Auto,
         },
     )
     .expect("valid sample")

@@ -27,7 +27,7 @@ use variant_model::{GenomicAllele, SoTerm, TranscriptConsequence, VariantClass};
 
 use crate::gene_model::{GeneModel, Transcript};
 use crate::pick::PickOrder;
-use crate::record::{AnnotatedRecord, NormalisedRecord};
+use crate::record::{AnnotatedRecord, NormFlag, NormalisedRecord};
 use crate::reference::{ContigSequence, Reference};
 use transcript_seq::TranscriptSeq;
 use variant::Variant;
@@ -116,7 +116,9 @@ fn transcript_key(t: &Arc<Transcript>) -> usize {
 struct Block {
     records: Vec<NormalisedRecord>,
     variants: Vec<Option<Variant>>,
-    contig: Arc<ContigSequence>,
+    /// `None` for records on a contig the reference lacks (kept by
+    /// `--unknown-contigs keep`): they pass through unannotated.
+    contig: Option<Arc<ContigSequence>>,
 }
 
 impl Annotator {
@@ -267,11 +269,17 @@ impl Annotator {
             let Some(first) = records.first() else {
                 continue;
             };
-            let contig = self.contig(&first.allele.chrom, first.line)?;
-            let variants: Vec<Option<Variant>> = records
-                .iter()
-                .map(|r| Variant::from_allele(&r.allele))
-                .collect();
+            // A block holds one contig, so its first record tells.
+            let (contig, variants) = if first.flags.contains(&NormFlag::UnknownContig) {
+                (None, vec![None; records.len()])
+            } else {
+                let contig = self.contig(&first.allele.chrom, first.line)?;
+                let variants: Vec<Option<Variant>> = records
+                    .iter()
+                    .map(|r| Variant::from_allele(&r.allele))
+                    .collect();
+                (Some(contig), variants)
+            };
             if tasks.is_empty() || task_records >= TASK_RECORDS {
                 tasks.push(Vec::new());
                 task_records = 0;
@@ -324,21 +332,27 @@ impl Annotator {
         if let Some(first) = blocks.clone().next()
             && let Some((lo, _)) = Self::span(&first.variants)
         {
-            let same_contig = |ts: &TranscriptSeq| Arc::ptr_eq(&ts.contig, &first.contig);
+            let same_contig = |ts: &TranscriptSeq| {
+                first
+                    .contig
+                    .as_ref()
+                    .is_some_and(|c| Arc::ptr_eq(&ts.contig, c))
+            };
             self.transcripts
                 .retain(|_, ts| same_contig(ts) && ts.tr.end.saturating_add(flank) >= lo);
         }
         let mut missing: Vec<(Arc<Transcript>, Arc<ContigSequence>)> = Vec::new();
         let mut queued = std::collections::HashSet::new();
         for block in blocks {
-            let Some((lo, hi)) = Self::span(&block.variants) else {
+            let (Some((lo, hi)), Some(contig)) = (Self::span(&block.variants), &block.contig)
+            else {
                 continue;
             };
             let chrom = &block.records[0].allele.chrom;
             for t in self.model.overlapping(chrom, lo, hi, flank) {
                 let key = transcript_key(&t);
                 if !self.transcripts.contains_key(&key) && queued.insert(key) {
-                    missing.push((t, Arc::clone(&block.contig)));
+                    missing.push((t, Arc::clone(contig)));
                 }
             }
         }
@@ -357,6 +371,16 @@ impl Annotator {
             variants,
             contig,
         } = block;
+        let Some(contig) = contig else {
+            return block
+                .into_iter()
+                .map(|normalised| AnnotatedRecord {
+                    normalised,
+                    consequences: Vec::new(),
+                    bcsq: None,
+                })
+                .collect();
+        };
         let flank = self.flank();
         let flanks = Flanks {
             upstream: self.options.upstream_distance,
@@ -609,7 +633,7 @@ pub fn write_output_record(
 /// every non-ASCII byte become `%XX`.
 fn push_info_string(out: &mut Vec<u8>, value: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let special = |b: u8| b < 0x20 || b >= 0x7f || matches!(b, b';' | b'=' | b'%' | b',');
+    let special = |b: u8| !(0x20..0x7f).contains(&b) || matches!(b, b';' | b'=' | b'%' | b',');
     let bytes = value.as_bytes();
     if !bytes.iter().any(|&b| special(b)) {
         out.extend_from_slice(bytes);

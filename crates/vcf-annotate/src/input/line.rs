@@ -275,6 +275,17 @@ pub fn validate(
             if !is_field_key(key) {
                 return Err(hard(format!("invalid FORMAT key `{key}`")));
             }
+            // Before VCF 4.3 FORMAT keys are alphanumeric; `_`/`.` are
+            // tolerated when the header declares the key (GATK's MIN_DP in
+            // VCFv4.2 gVCFs), not in an undeclared key.
+            if model.version < (4, 3)
+                && !key.chars().all(|c| c.is_ascii_alphanumeric())
+                && model.format(key).is_none()
+            {
+                return Err(hard(format!(
+                    "FORMAT key `{key}` is not alphanumeric (VCF < 4.3) and has no ##FORMAT line"
+                )));
+            }
             if keys[..k].contains(key) {
                 return Err(hard(format!("FORMAT/{key} appears twice")));
             }
@@ -621,6 +632,26 @@ mod tests {
         ] {
             assert!(check(line).is_err(), "{line} accepted");
         }
+    }
+
+    #[test]
+    fn undeclared_non_alphanumeric_format_keys_are_rejected_before_vcf_4_3() {
+        let header = |version: &str| {
+            let text = format!(
+                "##fileformat=VCFv{version}\n\
+                 ##FORMAT=<ID=MIN_DP,Number=1,Type=Integer,Description=\"x\">\n\
+                 #CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\ts1"
+            );
+            let lines: Vec<String> = text.lines().map(str::to_string).collect();
+            header::validate(&lines, false, &mut Vec::new()).unwrap()
+        };
+        let undeclared = "1\t10\t.\tA\tC\t.\t.\t.\tGT:G_S\t0/1:1";
+        let declared = "1\t10\t.\tA\tC\t.\t.\t.\tGT:MIN_DP\t0/1:1";
+        let v42 = header("4.2");
+        assert!(validate(&v42, undeclared, false, &mut Vec::new()).is_err());
+        assert!(validate(&v42, declared, false, &mut Vec::new()).is_ok());
+        let v43 = header("4.3");
+        assert!(validate(&v43, undeclared, false, &mut Vec::new()).is_ok());
     }
 
     #[test]
