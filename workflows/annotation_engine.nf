@@ -18,12 +18,18 @@ workflow ANNOTATION_ENGINE {
 
     main:
     // Checksums are verified once; every sample waits for the verified bundle.
+    // A directory bundle is passed on as itself (a symlink to it from the
+    // verify task would not resolve inside containers, which mount only each
+    // task's inputs); a .tar.gz as the directory the verify task unpacked.
     KB_BUNDLE_VERIFY(bundle)
-    ch_bundle = KB_BUNDLE_VERIFY.out.bundle.first()
+    ch_bundle = bundle.isDirectory()
+        ? KB_BUNDLE_VERIFY.out.info.map { _info -> bundle }.first()
+        : KB_BUNDLE_VERIFY.out.bundle.first()
 
     VCF_ANNOTATE(ch_samples, ch_bundle)
     KB_LOOKUP(VCF_ANNOTATE.out.vcf, ch_bundle)
-    RULE_TIER(KB_LOOKUP.out.jsonl, ch_bundle)
+    // The rules files ship with the pipeline; staged so the task (and its container) sees them.
+    RULE_TIER(KB_LOOKUP.out.jsonl, ch_bundle, file("${projectDir}/conf/rules", checkIfExists: true))
     REPORT_GEN(RULE_TIER.out.jsonl)
 
     // The cohort summary runs once all samples have their report.

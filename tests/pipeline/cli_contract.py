@@ -32,7 +32,7 @@ def flags_in(fragment):
 
 
 def invocations(script):
-    """(tool, subcommands, flags) for each call of one of our tools."""
+    """(tool, subcommands, flags, takes_ext_args) for each call of one of our tools."""
     joined = re.sub(r"\\\\?\n", " ", script)
     for line in joined.splitlines():
         for command in re.split(r"\||&&|;|\$\(", line):
@@ -46,7 +46,7 @@ def invocations(script):
                     break
                 subcommands.append(word)
             # Only words that name a subcommand in the tool's help count.
-            yield tool, subcommands, flags_in(" ".join(rest))
+            yield tool, subcommands, flags_in(" ".join(rest)), "${args}" in rest
 
 
 def help_text(bin_dir, tool, subcommands):
@@ -67,20 +67,21 @@ def main():
         process = re.search(r"process\s+(\w+)", text).group(1)
         for defs, script in shell_blocks(text):
             def_flags = flags_in(" ".join(re.findall(r"def\s+\w+\s*=\s*(.*)", defs)))
-            for tool, subs, flags in invocations(script):
-                uses.append((module.relative_to(ROOT), process, tool, subs, flags + def_flags))
-    # ext.args of conf/modules.config, attributed to the process they configure.
+            for tool, subs, flags, takes_args in invocations(script):
+                uses.append((module.relative_to(ROOT), process, tool, subs, flags + def_flags, takes_args))
+    # ext.args of conf/modules.config, attributed to the calls of the process they
+    # configure that pass `${args}` (not to `tool --version` in versions.yml).
     config = (ROOT / "conf" / "modules.config").read_text()
     for name, body in re.findall(r"withName:\s*'(\w+)'\s*\{(.*?)\n    \}", config, re.S):
         ext = re.search(r"ext\.args\s*=\s*\{(.*?)\}\s*\n", body, re.S)
         if not ext:
             continue
-        targets = [u for u in uses if u[1] == name]
+        targets = [u for u in uses if u[1] == name and u[5]]
         if not targets:
-            problems.append(f"conf/modules.config: ext.args for {name}, which no module defines")
-        for source, process, tool, subs, flags in targets:
-            uses.append((Path("conf/modules.config"), process, tool, subs, flags_in(ext.group(1))))
-    for source, process, tool, subs, flags in uses:
+            problems.append(f"conf/modules.config: ext.args for {name}, which no module call takes as ${{args}}")
+        for source, process, tool, subs, flags, _ in targets:
+            uses.append((Path("conf/modules.config"), process, tool, subs, flags_in(ext.group(1)), False))
+    for source, process, tool, subs, flags, _ in uses:
         used_subs, text = help_text(bin_dir, tool, subs)
         if used_subs != subs:
             problems.append(f"{source} ({process}): `{tool} {' '.join(subs)}` is not a subcommand")

@@ -524,6 +524,7 @@ mod tests {
                 left_aligned: false,
                 reference: None,
             },
+            contig_aliases: None,
             sources,
             contig_aliases: None,
         }

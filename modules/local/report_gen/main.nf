@@ -19,6 +19,7 @@ process REPORT_GEN {
     """
     report-gen sample \\
         ${args} \\
+        --sample ${meta.id} \\
         --out-dir . \\
         --prefix ${prefix} \\
         ${jsonl}

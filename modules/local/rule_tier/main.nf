@@ -7,6 +7,7 @@ process RULE_TIER {
     input:
     tuple val(meta), path(jsonl)
     path bundle
+    path rules  // directory of the rules files (conf/rules)
 
     output:
     tuple val(meta), path("${meta.id}.tiered.jsonl"), emit: jsonl
@@ -22,6 +23,7 @@ process RULE_TIER {
     rule-tier \\
         ${args} \\
         --bundle ${bundle} \\
+        --rules ${rules} \\
         --sample-type ${meta.sample_type} \\
         ${tumour_type} \\
         ${target_size} \\
