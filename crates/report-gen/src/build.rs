@@ -144,6 +144,8 @@ pub fn build_report(input: InputStream, options: &ReportOptions) -> SampleReport
             pipeline: format!("annotation-engine {TOOL_VERSION}"),
             provenance,
             bundle: header.bundle,
+            caller: header.caller,
+            normal_sample: header.normal_sample,
             input_schema_version: header.schema_version,
         },
         summary: ReportSummary {

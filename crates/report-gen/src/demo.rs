@@ -79,6 +79,12 @@ fn header(sample: &str, tumour: Disease) -> StreamHeader {
         }),
         tumour_type: Some(tumour),
         analysis_date: Some("2026-11-23".into()),
+        normal_sample: Some("NORMAL".into()),
+        caller: Some(variant_model::record::CallerRef {
+            name: "mutect2".into(),
+            evidence: "##source=Mutect2".into(),
+            roles_from: Some("##tumor_sample/##normal_sample".into()),
+        }),
         ..Default::default()
     }
 }

@@ -54,6 +54,13 @@ pub struct ReportHeader {
     /// and its own parameters.
     pub provenance: Vec<ToolRun>,
     pub bundle: Option<BundleRef>,
+    /// The variant caller whose conventions gave VAF and depths, and how
+    /// the tumour/normal samples were chosen (kb-lookup).
+    #[serde(default)]
+    pub caller: Option<variant_model::record::CallerRef>,
+    /// The matched normal sample, when there is one.
+    #[serde(default)]
+    pub normal_sample: Option<String>,
     /// Schema version of the input stream.
     pub input_schema_version: String,
 }

@@ -291,6 +291,9 @@ fn html_shows_every_tier_section_and_the_header_facts() {
         "pick_order=mane_select",
         "chrUn_KI270742v1",
         "unknown_contig",
+        "mutect2",
+        "##source=Mutect2",
+        "normal NORMAL",
     ] {
         assert!(html.contains(fact), "page lacks {fact:?}");
     }
