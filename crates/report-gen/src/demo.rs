@@ -85,7 +85,6 @@ fn header(sample: &str, tumour: Disease) -> StreamHeader {
             evidence: "##source=Mutect2".into(),
             roles_from: Some("##tumor_sample/##normal_sample".into()),
         }),
-        ..Default::default()
     }
 }
 

@@ -524,7 +524,6 @@ mod tests {
                 left_aligned: false,
                 reference: None,
             },
-            contig_aliases: None,
             sources,
             contig_aliases: None,
         }
