@@ -986,21 +986,20 @@ impl VcfFields {
     /// Writes `text` (one input line, no newline) with the fields of its
     /// alleles' matches added to INFO.
     fn write_line(&self, out: &mut Vec<u8>, text: &str, matches: &[Vec<KbMatch>]) {
-        use crate::exact::encode_info_value as enc;
+        use crate::exact::push_encoded_info_value as enc;
         use std::fmt::Write as _;
         let mut added = String::new();
         let mut first_match = true;
         for m in matches.iter().flatten() {
             added.push_str(if first_match { "KB=" } else { "," });
             first_match = false;
-            let _ = write!(
-                added,
-                "{}|{}|{}|{}",
-                enc(&m.source),
-                enc(&m.record_id),
-                level_name(m.level),
-                enc(m.transcript.as_deref().unwrap_or(""))
-            );
+            enc(&mut added, &m.source);
+            added.push('|');
+            enc(&mut added, &m.record_id);
+            added.push('|');
+            added.push_str(level_name(m.level));
+            added.push('|');
+            enc(&mut added, m.transcript.as_deref().unwrap_or(""));
         }
         // Per-source values, one per ALT ('.' when that ALT has none),
         // written straight into `added`.

@@ -31,6 +31,17 @@ const SORT_WINDOW: u64 = 100_000;
 /// Percent-encodes the characters VCF 4.3 reserves in INFO values.
 pub fn encode_info_value(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
+    push_encoded_info_value(&mut out, value);
+    out
+}
+
+/// [`encode_info_value`] appended to `out`, without an allocation of its own.
+pub fn push_encoded_info_value(out: &mut String, value: &str) {
+    const SPECIAL: &[u8] = b"%;=,\t\n\r ";
+    if !value.bytes().any(|b| SPECIAL.contains(&b)) {
+        out.push_str(value);
+        return;
+    }
     for c in value.chars() {
         match c {
             '%' => out.push_str("%25"),
@@ -44,7 +55,6 @@ pub fn encode_info_value(value: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// Reverses [`encode_info_value`].

@@ -85,10 +85,7 @@ pub fn evidence(chrom: &str, line: &SourceLine) -> (String, Option<String>, Evid
     // largest sources.
     let mut population = PopulationFrequency::default();
     let mut filter = None;
-    for field in line.info().split(';') {
-        let Some((key, value)) = field.split_once('=') else {
-            continue;
-        };
+    for (key, value) in super::info_fields(line.info()) {
         match key {
             "AF" => population.af = value.parse().ok(),
             "GRPMAX_AF" => population.grpmax_af = value.parse().ok(),
@@ -100,6 +97,15 @@ pub fn evidence(chrom: &str, line: &SourceLine) -> (String, Option<String>, Evid
             _ => {}
         }
     }
+    // gnomAD's own variant id, `7-140753336-A-T`: the browser's URL key
+    // and the record id of lines without an rsID.
+    let variant_id = format!(
+        "{}-{}-{}-{}",
+        crate::contig::canonical(chrom),
+        line.pos,
+        line.ref_allele(),
+        line.alt_allele()
+    );
     let evidence = Evidence {
         evidence_type: Some("population".into()),
         population: Some(population),
@@ -107,23 +113,13 @@ pub fn evidence(chrom: &str, line: &SourceLine) -> (String, Option<String>, Evid
             .filter(|f| f != "PASS")
             .map(|f| format!("gnomAD site filter: {f}")),
         url: Some(format!(
-            "https://gnomad.broadinstitute.org/variant/{}-{}-{}-{}",
-            crate::contig::canonical(chrom),
-            line.pos,
-            line.ref_allele(),
-            line.alt_allele()
+            "https://gnomad.broadinstitute.org/variant/{variant_id}"
         )),
         redistributable: Some(true),
         ..Default::default()
     };
     let record_id = if line.id().is_empty() || line.id() == "." {
-        format!(
-            "{}-{}-{}-{}",
-            crate::contig::canonical(chrom),
-            line.pos,
-            line.ref_allele(),
-            line.alt_allele()
-        )
+        variant_id
     } else {
         line.id().to_string()
     };

@@ -321,9 +321,22 @@ where
 /// The value of an INFO key in a raw INFO column (`None` when absent;
 /// `Some("")` for a flag).
 pub fn info_value<'a>(info: &'a str, key: &str) -> Option<&'a str> {
-    info.split(';').find_map(|field| {
-        let (k, v) = field.split_once('=').unwrap_or((field, ""));
-        (k == key).then_some(v)
+    info_fields(info).find_map(|(k, v)| (k == key).then_some(v))
+}
+
+/// The `KEY=VALUE` fields of an INFO column (a flag has an empty value).
+/// memchr-based: this runs for every input line and every table match,
+/// where `split(';')` showed up in profiles.
+pub fn info_fields(info: &str) -> impl Iterator<Item = (&str, &str)> {
+    let mut start = 0;
+    let ends = memchr::memchr_iter(b';', info.as_bytes()).chain(std::iter::once(info.len()));
+    ends.map(move |end| {
+        let field = &info[start..end];
+        start = end + 1;
+        match memchr::memchr(b'=', field.as_bytes()) {
+            Some(eq) => (&field[..eq], &field[eq + 1..]),
+            None => (field, ""),
+        }
     })
 }
 
@@ -337,6 +350,24 @@ pub fn per_allele(value: Option<&str>, index: usize) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn info_fields_split_keys_and_values() {
+        let fields: Vec<(&str, &str)> = info_fields("AF=0.1;DB;CSQ=a|b=c;;X=").collect();
+        assert_eq!(
+            fields,
+            vec![
+                ("AF", "0.1"),
+                ("DB", ""),
+                ("CSQ", "a|b=c"),
+                ("", ""),
+                ("X", "")
+            ]
+        );
+        assert_eq!(info_value("AF=0.1;DB;CSQ=a|b=c", "CSQ"), Some("a|b=c"));
+        assert_eq!(info_value("AF=0.1;DB", "DB"), Some(""));
+        assert_eq!(info_value("AF=0.1;DB", "AC"), None);
+    }
 
     #[test]
     fn names_become_rules() {
