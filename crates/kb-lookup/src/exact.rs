@@ -358,33 +358,30 @@ pub struct SourceLine {
 }
 
 impl SourceLine {
-    /// Splits a data line (without its newline); `None` if it has fewer
-    /// than 8 columns or a bad POS.
-    fn parse(text: String) -> Option<Self> {
+    /// Splits a data line (without its newline); gives the text back if it
+    /// has fewer than 8 columns or a bad POS.
+    fn parse(text: String) -> Result<Self, String> {
         let mut bounds = [(0usize, 0usize); 8];
         let mut start = 0;
         let bytes = text.as_bytes();
         let mut column = 0;
-        for (i, &b) in bytes.iter().enumerate() {
-            if b == b'\t' {
-                bounds[column] = (start, i);
-                column += 1;
-                start = i + 1;
-                if column == 7 {
-                    break;
-                }
+        for i in memchr::memchr_iter(b'\t', bytes) {
+            bounds[column] = (start, i);
+            column += 1;
+            start = i + 1;
+            if column == 7 {
+                break;
             }
         }
         if column < 7 {
-            return None;
+            return Err(text);
         }
-        let end = bytes[start..]
-            .iter()
-            .position(|&b| b == b'\t')
-            .map_or(bytes.len(), |p| start + p);
+        let end = memchr::memchr(b'\t', &bytes[start..]).map_or(bytes.len(), |p| start + p);
         bounds[7] = (start, end);
-        let pos = text[bounds[1].0..bounds[1].1].parse().ok()?;
-        Some(Self {
+        let Ok(pos) = text[bounds[1].0..bounds[1].1].parse() else {
+            return Err(text);
+        };
+        Ok(Self {
             pos,
             id: bounds[2],
             ref_allele: bounds[3],
@@ -441,7 +438,6 @@ pub struct ExactTable {
     at_pos_lines: Vec<SourceLine>,
     next: Option<SourceLine>,
     contig_done: bool,
-    line: Vec<u8>,
     /// The last queried contig name and its id in this table, if any.
     resolved: Option<(String, Option<usize>)>,
     /// The bundle's contig alias table: queries named in another style
@@ -485,7 +481,6 @@ impl ExactTable {
             at_pos_lines: Vec::new(),
             next: None,
             contig_done: true,
-            line: Vec::new(),
             resolved: None,
             aliases: None,
             stats: ReadStats::default(),
@@ -604,61 +599,113 @@ impl ExactTable {
 
     /// Reads the next record of the current contig at or after `min_pos`;
     /// records before it are skipped after reading only CHROM and POS.
+    /// Most lines of a large table are skipped: those are looked at in the
+    /// reader's buffer and never copied.
     fn read_line(&mut self, min_pos: u64) -> crate::Result<Option<SourceLine>> {
         if self.contig_done {
             return Ok(None);
         }
         let contig = self.contig_names[self.contig.expect("seeked before reading")].as_bytes();
         loop {
-            self.line.clear();
-            let n = self
+            let buf = self
                 .reader
-                .read_until(b'\n', &mut self.line)
+                .fill_buf()
                 .map_err(|e| crate::Error::file(&self.path, e))?;
-            if n == 0 {
+            if buf.is_empty() {
                 self.contig_done = true;
                 return Ok(None);
             }
-            if self.line.first() == Some(&b'#') {
-                continue;
-            }
-            self.stats.lines_read += 1;
-            let line = &self.line;
-            let tab = line.iter().position(|&b| b == b'\t');
-            let Some(tab) = tab else {
-                return Err(self.malformed());
+            let (verdict, wanted) = match memchr::memchr(b'\n', buf) {
+                Some(newline) => {
+                    let line = &buf[..newline];
+                    let Some(verdict) = examine(line, contig, min_pos) else {
+                        return Err(malformed(&self.path, line));
+                    };
+                    let wanted = (verdict == Examined::Wanted).then(|| line.to_vec());
+                    self.reader.consume(newline + 1);
+                    (verdict, wanted)
+                }
+                None => {
+                    // The line runs past the buffer: copy it out whole.
+                    let mut line = Vec::new();
+                    self.reader
+                        .read_until(b'\n', &mut line)
+                        .map_err(|e| crate::Error::file(&self.path, e))?;
+                    let Some(verdict) = examine(&line, contig, min_pos) else {
+                        return Err(malformed(&self.path, &line));
+                    };
+                    (verdict, Some(line))
+                }
             };
-            if &line[..tab] != contig {
-                // Tables are grouped by contig: the next one has begun.
-                self.contig_done = true;
-                return Ok(None);
+            if verdict != Examined::Header {
+                self.stats.lines_read += 1;
             }
-            let rest = &line[tab + 1..];
-            let pos_end = rest.iter().position(|&b| b == b'\t').unwrap_or(rest.len());
-            let pos = parse_u64(&rest[..pos_end]).ok_or_else(|| self.malformed())?;
-            if pos < min_pos {
-                continue;
+            match verdict {
+                Examined::Header | Examined::Skip => {}
+                Examined::ContigEnd => {
+                    // Tables are grouped by contig: the next one has begun.
+                    self.contig_done = true;
+                    return Ok(None);
+                }
+                Examined::Wanted => {
+                    let text = wanted.expect("copied when wanted");
+                    return self.source_line(text).map(Some);
+                }
             }
-            let mut text = std::mem::take(&mut self.line);
-            while matches!(text.last(), Some(b'\n' | b'\r')) {
-                text.pop();
-            }
-            let text = String::from_utf8(text).map_err(|e| crate::Error::file(&self.path, e))?;
-            return SourceLine::parse(text)
-                .map(Some)
-                .ok_or_else(|| self.malformed());
         }
     }
 
-    fn malformed(&self) -> crate::Error {
-        crate::Error::file(
-            &self.path,
-            format!(
-                "malformed record `{}`",
-                String::from_utf8_lossy(&self.line).trim_end()
-            ),
-        )
+    /// A wanted line, trimmed of its line end and split into columns.
+    fn source_line(&self, mut text: Vec<u8>) -> crate::Result<SourceLine> {
+        while matches!(text.last(), Some(b'\n' | b'\r')) {
+            text.pop();
+        }
+        let text = String::from_utf8(text).map_err(|e| crate::Error::file(&self.path, e))?;
+        SourceLine::parse(text).map_err(|text| malformed(&self.path, text.as_bytes()))
     }
+}
+
+/// What [`ExactTable::read_line`] does with a table line.
+#[derive(Debug, PartialEq)]
+enum Examined {
+    /// A `#` line.
+    Header,
+    /// Before the position looked for.
+    Skip,
+    /// Of another contig: the current one is done.
+    ContigEnd,
+    /// To be parsed and returned.
+    Wanted,
+}
+
+/// Reads only CHROM and POS of a table line (newline optional); `None`
+/// when it has no tab or a bad POS.
+fn examine(line: &[u8], contig: &[u8], min_pos: u64) -> Option<Examined> {
+    if line.first() == Some(&b'#') {
+        return Some(Examined::Header);
+    }
+    let tab = memchr::memchr(b'\t', line)?;
+    if &line[..tab] != contig {
+        return Some(Examined::ContigEnd);
+    }
+    let rest = &line[tab + 1..];
+    let pos_end = memchr::memchr(b'\t', rest).unwrap_or(rest.len());
+    let pos = parse_u64(&rest[..pos_end])?;
+    Some(if pos < min_pos {
+        Examined::Skip
+    } else {
+        Examined::Wanted
+    })
+}
+
+fn malformed(path: &Path, line: &[u8]) -> crate::Error {
+    crate::Error::file(
+        path,
+        format!(
+            "malformed record `{}`",
+            String::from_utf8_lossy(line).trim_end()
+        ),
+    )
 }
 
 /// Parses ASCII digits.
@@ -698,6 +745,19 @@ pub fn check_readable(path: &Path) -> crate::Result<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn examine_reads_only_chrom_and_pos() {
+        let line = b"chr1\t1000\trs1\tA\tG\t.\t.\tAF=0.1";
+        assert_eq!(examine(line, b"chr1", 999), Some(Examined::Wanted));
+        assert_eq!(examine(line, b"chr1", 1000), Some(Examined::Wanted));
+        assert_eq!(examine(line, b"chr1", 1001), Some(Examined::Skip));
+        assert_eq!(examine(line, b"chr2", 1), Some(Examined::ContigEnd));
+        assert_eq!(examine(b"#CHROM\tPOS", b"chr1", 1), Some(Examined::Header));
+        assert_eq!(examine(b"chr1 1000", b"chr1", 1), None);
+        assert_eq!(examine(b"chr1\tx\t.", b"chr1", 1), None);
+        assert_eq!(examine(b"chr1\t5", b"chr1", 5), Some(Examined::Wanted));
+    }
 
     fn record(chrom: &str, pos: u64, r: &str, a: &str, id: &str) -> ExactRecord {
         ExactRecord {
