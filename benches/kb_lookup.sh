@@ -7,6 +7,10 @@
 # whatever the source size.
 #
 #   bash benches/kb_lookup.sh [N] [M]      (work files in $BENCH_DIR or a temp dir)
+#
+# Every tool runs RUNS times (default 3), round-robin so that a machine
+# whose speed drifts (shared cloud cores) slows all of them alike; the
+# table shows median wall and CPU times and the largest peak RSS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-5000000}
@@ -39,26 +43,30 @@ TOML
 # measure NAME COMMAND...: wall seconds, CPU seconds (user + system) and
 # peak RSS (KiB) into $NAME_secs, $NAME_cpu, $NAME_rss. On a shared machine
 # wall time depends on the load; CPU time much less.
+RUNS=${RUNS:-3}
+# One timed run, appended to $WORK/NAME.times as "wall user sys rss".
 measure() {
   local name=$1; shift
   /usr/bin/time -f "%e %U %S %M" -o "$WORK/$name.time" "$@"
-  read -r secs user sys rss < "$WORK/$name.time"
+  cat "$WORK/$name.time" >> "$WORK/$name.times"
+}
+# Sets NAME_secs, NAME_cpu (medians) and NAME_rss (largest) from the runs.
+summarise() {
+  local name=$1 secs cpu rss
+  secs=$(awk '{ print $1 }' "$WORK/$name.times" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+  cpu=$(awk '{ printf "%.2f\n", $2 + $3 }' "$WORK/$name.times" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+  rss=$(awk '$4 > m { m = $4 } END { print m }' "$WORK/$name.times")
   printf -v "${name}_secs" '%s' "$secs"
-  printf -v "${name}_cpu" '%s' "$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')"
+  printf -v "${name}_cpu" '%s' "$cpu"
   printf -v "${name}_rss" '%s' "$rss"
 }
 
-rm -rf "$WORK/bundle"
+rm -rf "$WORK/bundle" "$WORK"/*.times
 measure build "$BIN" bundle build --sources "$WORK/SOURCES.toml" --out "$WORK/bundle"
 TABLE="$WORK/bundle/exact/gnomad.vcf.gz"
+summarise build
 echo "bench: bundle built in ${build_secs}s (peak RSS $((build_rss / 1024)) MiB)"
 
-measure kb "$BIN" annotate --bundle "$WORK/bundle" "$WORK/query.vcf.gz" \
-  --vcf-only --vcf-out "$WORK/kb.vcf.gz"
-measure kbjson "$BIN" annotate --bundle "$WORK/bundle" "$WORK/query.vcf.gz" \
-  -o "$WORK/kb.jsonl" --vcf-out "$WORK/kb2.vcf.gz"
-measure bcftools bcftools annotate -a "$TABLE" -c INFO/AF,INFO/GRPMAX_AF \
-  -Oz -o "$WORK/bcftools.vcf.gz" "$WORK/query.vcf.gz"
 cat > "$WORK/vcfanno.toml" <<TOML
 [[annotation]]
 file = "$TABLE"
@@ -66,7 +74,17 @@ fields = ["AF", "GRPMAX_AF"]
 names = ["gnomad_AF", "gnomad_GRPMAX_AF"]
 ops = ["self", "self"]
 TOML
-measure vcfanno sh -c "vcfanno -p 2 '$WORK/vcfanno.toml' '$WORK/query.vcf.gz' 2>/dev/null | bgzip > '$WORK/vcfanno.vcf.gz'"
+for _ in $(seq "$RUNS"); do
+  measure kb "$BIN" annotate --bundle "$WORK/bundle" "$WORK/query.vcf.gz" \
+    --vcf-only --vcf-out "$WORK/kb.vcf.gz"
+  measure kbjson "$BIN" annotate --bundle "$WORK/bundle" "$WORK/query.vcf.gz" \
+    -o "$WORK/kb.jsonl" --vcf-out "$WORK/kb2.vcf.gz"
+  measure bcftools bcftools annotate -a "$TABLE" -c INFO/AF,INFO/GRPMAX_AF \
+    -Oz -o "$WORK/bcftools.vcf.gz" "$WORK/query.vcf.gz"
+  measure vcfanno sh -c "vcfanno -p 2 '$WORK/vcfanno.toml' '$WORK/query.vcf.gz' 2>/dev/null | bgzip > '$WORK/vcfanno.vcf.gz'"
+
+done
+for name in kb kbjson bcftools vcfanno; do summarise "$name"; done
 
 # Same answers: alleles annotated with AF by each tool (bcftools annotates
 # only the first of two identical query lines, so it may report a few less).
@@ -79,6 +97,7 @@ rate() { awk -v n="$queries" -v s="$1" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 row() { printf '%-28s %9s %9s %14s %10s %10s\n' "$@"; }
 echo
+echo "median of $RUNS runs each, $(nproc) cores"
 row tool "wall s" "CPU s" variants/s "peak MiB" "AF hits"
 row "kb-lookup (VCF out)" "$kb_secs" "$kb_cpu" "$(rate "$kb_secs")" $((kb_rss / 1024)) "$kb_hits"
 row "kb-lookup (JSONL + VCF out)" "$kbjson_secs" "$kbjson_cpu" "$(rate "$kbjson_secs")" $((kbjson_rss / 1024)) "-"

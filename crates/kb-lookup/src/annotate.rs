@@ -338,11 +338,13 @@ pub fn run(options: &AnnotateOptions) -> crate::Result<StreamSummary> {
         line,
         message,
     };
-    // Two stages overlap: this thread reads a batch, parses it (on every
-    // core) and looks its alleles up in the exact tables (sequential
-    // merge-join), while the writer thread matches and formats the batch
-    // before it (on every core) and writes it in input order.
-    let (totals, read_result) = std::thread::scope(|scope| {
+    // Three stages overlap: this thread reads a batch and parses it (on
+    // every core); the matcher thread looks its alleles up in the exact
+    // tables (a sequential merge-join, so it must never wait for the
+    // shared cores); the writer thread matches and formats the batch (on
+    // every core) and writes it in input order.
+    let (totals, match_result, read_result) = std::thread::scope(|scope| {
+        let (parsed_tx, parsed_rx) = std::sync::mpsc::sync_channel::<Parsed>(1);
         let (batch_tx, batch_rx) = std::sync::mpsc::sync_channel::<LookedUp>(1);
         let (recycle_tx, recycle_rx) = std::sync::mpsc::channel::<Batch>();
         let (jsonl, vcf_out, context, at, write_err, progress) = (
@@ -383,6 +385,32 @@ pub fn run(options: &AnnotateOptions) -> crate::Result<StreamSummary> {
             }
             Ok(totals)
         });
+        let matcher = scope.spawn(move || -> crate::Result<()> {
+            for Parsed { batch, records } in parsed_rx {
+                let mut hits = Vec::with_capacity(records.len());
+                for (alleles, &number) in records.iter().zip(&batch.numbers) {
+                    let mut line_hits = Vec::with_capacity(alleles.len());
+                    for record in alleles {
+                        line_hits.push(
+                            crate::matcher::exact_hits(exact_tables, &record.allele)
+                                .map_err(|e| at(number, e.to_string()))?,
+                        );
+                    }
+                    hits.push(line_hits);
+                }
+                let looked_up = LookedUp {
+                    batch,
+                    records,
+                    hits,
+                };
+                // A closed channel means the writer failed: its error is
+                // the one to report.
+                if batch_tx.send(looked_up).is_err() {
+                    return Ok(());
+                }
+            }
+            Ok(())
+        });
         let read_result = (|| -> crate::Result<()> {
             let mut line_number = header.line_count;
             let serial = std::env::var_os("KB_SERIAL").is_some();
@@ -415,35 +443,21 @@ pub fn run(options: &AnnotateOptions) -> crate::Result<StreamSummary> {
                 for (result, &number) in parsed.into_iter().zip(&batch.numbers) {
                     records.push(result.map_err(|message| at(number, message))?);
                 }
-                let mut hits = Vec::with_capacity(records.len());
-                for (alleles, &number) in records.iter().zip(&batch.numbers) {
-                    let mut line_hits = Vec::with_capacity(alleles.len());
-                    for record in alleles {
-                        line_hits.push(
-                            crate::matcher::exact_hits(exact_tables, &record.allele)
-                                .map_err(|e| at(number, e.to_string()))?,
-                        );
-                    }
-                    hits.push(line_hits);
-                }
-                let looked_up = LookedUp {
-                    batch,
-                    records,
-                    hits,
-                };
-                // A closed channel means the writer failed: its error is
-                // the one to report.
-                if batch_tx.send(looked_up).is_err() || !more {
+                // A closed channel means a later stage failed: its error
+                // is the one to report.
+                if parsed_tx.send(Parsed { batch, records }).is_err() || !more {
                     return Ok(());
                 }
             }
         })();
-        drop(batch_tx);
+        drop(parsed_tx);
+        let match_result = matcher.join().expect("the matcher thread does not panic");
         let totals = writer.join().expect("the writer thread does not panic");
-        (totals, read_result)
+        (totals, match_result, read_result)
     });
-    // The writer's error concerns an earlier line than the reader's.
+    // The later the stage, the earlier the line its error concerns.
     let totals = totals?;
+    match_result?;
     read_result?;
     summary.records_read = totals.records;
     summary.alleles_written = totals.alleles;
@@ -795,6 +809,13 @@ impl Batch {
     fn is_empty(&self) -> bool {
         self.numbers.is_empty()
     }
+}
+
+/// A batch with its parsed alleles, on its way from the reader to the
+/// matcher.
+struct Parsed {
+    batch: Batch,
+    records: Vec<Vec<VariantRecord>>,
 }
 
 /// A batch with its parsed alleles and their exact-table hits, on its way
