@@ -432,11 +432,13 @@ pub fn run(options: &AnnotateOptions) -> crate::Result<StreamSummary> {
                     .lines()
                     .par_iter()
                     .map(|text| {
-                        if !context.keep_filtered && failed_filters(text).is_some() {
-                            // Left out: counted by the writer.
-                            return Ok(Vec::new());
-                        }
-                        parse_record(text, layout.as_ref(), &calls, context.jsonl)
+                        parse_record(
+                            text,
+                            layout.as_ref(),
+                            &calls,
+                            context.jsonl,
+                            context.keep_filtered,
+                        )
                     })
                     .collect();
                 let mut records = Vec::with_capacity(parsed.len());
@@ -522,6 +524,7 @@ fn parse_record(
     layout: Option<&CsqLayout>,
     calls: &CallContext<'_>,
     full: bool,
+    keep_filtered: bool,
 ) -> Result<Vec<VariantRecord>, String> {
     let fields: Vec<&str> = tab_fields(text).collect();
     if fields.len() < 8 {
@@ -529,6 +532,10 @@ fn parse_record(
             "{} columns, a VCF record has at least 8",
             fields.len()
         ));
+    }
+    if !keep_filtered && failed_filters(fields[6]).is_some() {
+        // Left out: counted by the writer.
+        return Ok(Vec::new());
     }
     let chrom = fields[0];
     let pos: u64 = fields[1]
@@ -717,8 +724,7 @@ impl CallContext<'_> {
 
 /// The FILTER names of a record that did not pass (FILTER neither `PASS`
 /// nor `.`), `None` when it passed.
-fn failed_filters(text: &str) -> Option<Vec<&str>> {
-    let filter = column(text, 6)?;
+fn failed_filters(filter: &str) -> Option<Vec<&str>> {
     if filter.is_empty() || filter == "." || filter == "PASS" {
         return None;
     }
@@ -899,9 +905,7 @@ impl LineContext<'_> {
     /// The contig of a VCF line when the reference lacks it: vcf-annotate
     /// flagged it (`INFO/UNKNOWN_CONTIG`), or the bundle has a reference
     /// that does not name it under any alias.
-    fn unknown_contig<'t>(&self, text: &'t str) -> Option<&'t str> {
-        let chrom = column(text, 0)?;
-        let info = column(text, 7).unwrap_or("");
+    fn unknown_contig<'t>(&self, chrom: &'t str, info: &str) -> Option<&'t str> {
         let flagged = crate::sources::info_value(info, "UNKNOWN_CONTIG").is_some();
         let absent = self.bundle_contigs.is_some_and(|map| {
             map.resolve(chrom).is_none()
@@ -916,7 +920,12 @@ impl LineContext<'_> {
         alleles: Vec<VariantRecord>,
         hits: Vec<Vec<crate::matcher::ExactHit>>,
     ) -> Result<LineOutput, String> {
-        let unknown_contig = self.unknown_contig(text);
+        // CHROM, FILTER and INFO in one scan of the line.
+        let mut columns = tab_fields(text);
+        let chrom = columns.next().unwrap_or("");
+        let filter = columns.nth(5);
+        let info = columns.next().unwrap_or("");
+        let unknown_contig = self.unknown_contig(chrom, info);
         let mut output = LineOutput {
             jsonl: Vec::new(),
             // The line plus what matches usually add: no regrowth.
@@ -934,7 +943,7 @@ impl LineContext<'_> {
             unknown_contig: unknown_contig.map(str::to_string),
         };
         if !self.keep_filtered
-            && let Some(names) = failed_filters(text)
+            && let Some(names) = filter.and_then(failed_filters)
         {
             output.filtered = names.into_iter().map(str::to_string).collect();
             output.filtered_alleles =
@@ -1309,11 +1318,11 @@ mod tests {
 
     #[test]
     fn failed_filters_lists_the_names_of_records_that_did_not_pass() {
-        let line = |filter: &str| format!("1\t5\t.\tA\tC\t.\t{filter}\t.");
-        assert_eq!(failed_filters(&line("PASS")), None);
-        assert_eq!(failed_filters(&line(".")), None);
+        assert_eq!(failed_filters("PASS"), None);
+        assert_eq!(failed_filters("."), None);
+        assert_eq!(failed_filters(""), None);
         assert_eq!(
-            failed_filters(&line("weak_evidence;strand_bias")),
+            failed_filters("weak_evidence;strand_bias"),
             Some(vec!["weak_evidence", "strand_bias"])
         );
     }
