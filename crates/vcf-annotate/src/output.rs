@@ -168,7 +168,7 @@ impl VcfOutput {
                 temp.as_file()
                     .sync_all()
                     .map_err(|e| fail(format!("cannot write: {e}")))?;
-                let index = vcf::fs::index(temp.path())
+                let index = index_bgzf(temp.path())
                     .map_err(|e| fail(format!("cannot index the output: {e}")))?;
                 let (index_path, index_temp) = write_index(&target, &index)
                     .map_err(|e| fail(format!("cannot write the index: {e}")))?;
@@ -222,6 +222,51 @@ fn temp_in_dir(target: &Path) -> io::Result<NamedTempFile> {
 
 /// Writes the index (tabix, or CSI for contigs over 2^29 bases) to a
 /// temporary file beside the target; returns its final path.
+/// Indexes a bgzipped VCF as noodles' `vcf::fs::index` does (tabix, or
+/// CSI for contigs over 2^29 bases), but inflating on worker threads: on a
+/// single thread, reading the output back took as long as the rest of the
+/// run's critical path after the last record was written.
+fn index_bgzf(path: &Path) -> io::Result<vcf::Index> {
+    use noodles::core::Position;
+    use noodles::csi::binning_index::index::reference_sequence::bin::Chunk;
+    use noodles::vcf::variant::Record as _;
+
+    let workers = std::thread::available_parallelism().unwrap_or(std::num::NonZero::<usize>::MIN);
+    let mut reader = vcf::io::Reader::new(bgzf::io::MultithreadedReader::with_worker_count(
+        workers,
+        File::open(path)?,
+    ));
+    let header = reader.read_header()?;
+    let mut builder = vcf::index::Indexer::builder();
+    let max_length = header.contigs().values().filter_map(|c| c.length()).max();
+    if let Some(max_position) = max_length.and_then(Position::new) {
+        builder = builder.set_max_position_hint(max_position);
+    }
+    let mut indexer = builder
+        .build()
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+    let mut record = vcf::Record::default();
+    let mut start = reader.get_ref().virtual_position();
+    while reader.read_record(&mut record)? != 0 {
+        let end = reader.get_ref().virtual_position();
+        let variant_start = record
+            .variant_start()
+            .transpose()?
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "missing position"))?;
+        let variant_end = record.variant_end(&header)?;
+        indexer
+            .add_record(
+                record.reference_sequence_name(),
+                variant_start,
+                variant_end,
+                Chunk::new(start, end),
+            )
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+        start = end;
+    }
+    Ok(indexer.build())
+}
+
 fn write_index(target: &Path, index: &vcf::Index) -> io::Result<(PathBuf, NamedTempFile)> {
     let (path, mut temp) = match index {
         vcf::Index::Tabix(_) => (
