@@ -759,7 +759,7 @@ fn column(text: &str, n: usize) -> Option<&str> {
 /// the exact-table look-ups (one merge-join cursor per table) and the
 /// writing are sequential. A batch ends at [`BATCH_LINES`] lines or
 /// [`BATCH_BYTES`] of input, which bounds memory whatever the input size.
-const BATCH_LINES: usize = 4096;
+const BATCH_LINES: usize = 16384;
 const BATCH_BYTES: usize = 8 << 20;
 
 /// The lines of one batch (buffers reused from batch to batch).
