@@ -5,7 +5,8 @@
 #   bash benches/vcf_annotate.sh [VARIANTS]
 #
 # Prints wall time, throughput (variants/s) and peak RSS of each tool and the
-# throughput ratio. Goal: vcf-annotate >= 2x bcftools csq, peak RSS <= 1 GiB.
+# throughput ratio: median wall time of RUNS runs (default 3), the tools
+# taking turns so that a machine whose speed drifts slows both alike. Goal: vcf-annotate >= 2x bcftools csq, peak RSS <= 1 GiB.
 # Needs bcftools and GNU time (/usr/bin/time); inputs are cached under
 # target/bench-data/.
 set -euo pipefail
@@ -24,13 +25,19 @@ if [ ! -s "$DATA/variants.vcf.gz" ]; then
   target/release/make-bench-data --out "$DATA" --variants "$VARIANTS"
 fi
 
-# Runs a command under GNU time; prints "seconds peak_kib".
+# Runs a command under GNU time; appends "seconds peak_kib" to $OUT/NAME.
 measure() {
+  local name=$1; shift
   /usr/bin/time -f '%e %M' -o "$OUT/time" "$@" >/dev/null 2>"$OUT/stderr" || {
     cat "$OUT/stderr" >&2
     exit 1
   }
-  cat "$OUT/time"
+  cat "$OUT/time" >> "$OUT/$name"
+}
+
+# "median_seconds largest_peak_kib" of the runs in $OUT/NAME.
+summary() {
+  sort -n "$OUT/$1" | awk '{ s[NR] = $1; if ($2 > m) m = $2 } END { print s[int((NR + 1) / 2)], m }'
 }
 
 report() {
@@ -39,12 +46,17 @@ report() {
     'BEGIN { printf "%-14s %8.2f s %12.0f variants/s %8.1f MiB peak RSS\n", n, s, v / s, k / 1024 }'
 }
 
-read -r csq_s csq_kib < <(measure bcftools csq -f "$DATA/genome.fa" -g "$DATA/genes.gff3" \
-  "$DATA/variants.vcf.gz" -Oz -o "$OUT/bcftools.vcf.gz")
-read -r ours_s ours_kib < <(measure target/release/vcf-annotate -f "$DATA/genome.fa" \
-  -g "$DATA/genes.gff3" "$DATA/variants.vcf.gz" -o "$OUT/ours.vcf.gz")
+RUNS=${RUNS:-3}
+for _ in $(seq "$RUNS"); do
+  measure csq bcftools csq -f "$DATA/genome.fa" -g "$DATA/genes.gff3" \
+    "$DATA/variants.vcf.gz" -Oz -o "$OUT/bcftools.vcf.gz"
+  measure ours target/release/vcf-annotate -f "$DATA/genome.fa" \
+    -g "$DATA/genes.gff3" "$DATA/variants.vcf.gz" -o "$OUT/ours.vcf.gz"
+done
+read -r csq_s csq_kib < <(summary csq)
+read -r ours_s ours_kib < <(summary ours)
 
-echo "vcf-annotate vs bcftools csq on $VARIANTS variants ($(nproc) cores)"
+echo "vcf-annotate vs bcftools csq on $VARIANTS variants ($(nproc) cores, median of $RUNS runs)"
 report "bcftools csq" "$csq_s" "$csq_kib"
 report "vcf-annotate" "$ours_s" "$ours_kib"
 awk -v a="$csq_s" -v b="$ours_s" 'BEGIN { printf "throughput ratio (vcf-annotate / bcftools csq): %.2fx (goal >= 2x)\n", a / b }'
