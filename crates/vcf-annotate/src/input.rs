@@ -747,7 +747,7 @@ fn parse_text_line(
     Ok(Parsed {
         record: InputRecord {
             line: line_no,
-            record,
+            record: Box::new(record),
         },
         key,
         relaxed,
@@ -776,7 +776,7 @@ fn parse_bcf_record(
     Ok(Parsed {
         record: InputRecord {
             line: number,
-            record,
+            record: Box::new(record),
         },
         key,
         relaxed,
@@ -1026,7 +1026,9 @@ mod tests {
             let mut writer = bcf::io::Writer::new(File::create(&bcf_path).unwrap());
             writer.write_header(&header).unwrap();
             for r in &vcf_records {
-                writer.write_variant_record(&header, &r.record).unwrap();
+                writer
+                    .write_variant_record(&header, r.record.as_ref())
+                    .unwrap();
             }
             writer.try_finish().unwrap();
         }

@@ -223,7 +223,7 @@ impl<'a> Normaliser<'a> {
             let split = self.split(&record, alt_index);
             let mut original = original.clone();
             original.alt_index = alt_index;
-            let mut split = split;
+            let mut split = Box::new(split);
             self.set_original(&mut split, &original);
             out.push(self.normalise_biallelic(line, split, &original, vec![NormFlag::Split])?);
         }
@@ -349,7 +349,7 @@ impl<'a> Normaliser<'a> {
     fn normalise_biallelic(
         &self,
         line: u64,
-        mut record: RecordBuf,
+        mut record: Box<RecordBuf>,
         original: &OriginalRecord,
         mut flags: Vec<NormFlag>,
     ) -> Result<NormalisedRecord, NormaliseError> {
@@ -475,7 +475,7 @@ impl<'a> Normaliser<'a> {
 #[allow(clippy::too_many_arguments)]
 fn finish(
     line: u64,
-    record: RecordBuf,
+    record: Box<RecordBuf>,
     original: &OriginalRecord,
     flags: Vec<NormFlag>,
     chrom: String,
@@ -915,7 +915,7 @@ mod tests {
     fn sort_window_restores_order() {
         let rec = |pos: u64, line: u64| NormalisedRecord {
             line,
-            record: RecordBuf::default(),
+            record: Box::default(),
             allele: GenomicAllele::new("1", pos, "A", "C"),
             original: None,
             flags: Vec::new(),

@@ -9,7 +9,7 @@ pub struct InputRecord {
     /// 1-based line number in the input VCF (record number for BCF), for
     /// error messages.
     pub line: u64,
-    pub record: RecordBuf,
+    pub record: Box<RecordBuf>,
 }
 
 /// What normalisation did to an allele (written to INFO and counted).
@@ -50,7 +50,7 @@ pub struct NormalisedRecord {
     pub line: u64,
     /// The record with one ALT, INFO/FORMAT values split per allele, and
     /// POS/REF/ALT normalised.
-    pub record: RecordBuf,
+    pub record: Box<RecordBuf>,
     /// The allele as the rest of the pipeline sees it (mirrors `record`).
     pub allele: GenomicAllele,
     /// The input record, when splitting or normalisation changed it.

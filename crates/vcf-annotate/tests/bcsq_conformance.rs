@@ -83,7 +83,7 @@ fn read_case(vcf_path: &Path, txt: Option<&Path>) -> Option<Case> {
             idx.push(records.len());
             records.push(NormalisedRecord {
                 line: i as u64 + 1,
-                record: buf.clone(),
+                record: Box::new(buf.clone()),
                 allele: GenomicAllele::new(chrom.clone(), pos, reference.clone(), alt.clone()),
                 original: (alts.len() > 1).then(|| OriginalRecord {
                     chrom: chrom.clone(),

@@ -2254,7 +2254,7 @@ mod tests {
         }
         NormalisedRecord {
             line: pos,
-            record: builder.build(),
+            record: Box::new(builder.build()),
             allele: GenomicAllele::new("1", pos, r, a),
             original: None,
             flags: Vec::new(),

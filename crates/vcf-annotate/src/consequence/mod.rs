@@ -542,7 +542,7 @@ pub fn into_output_record(annotated: AnnotatedRecord) -> noodles::vcf::variant::
         let entries = bcsq.split(',').map(str::to_string).collect();
         record.info_mut().insert("BCSQ".into(), Some(list(entries)));
     }
-    record
+    *record
 }
 
 /// Appends the VCF line of an annotated record to `out`: the bytes
@@ -660,12 +660,14 @@ mod tests {
     fn record(pos: u64, r: &str, a: &str) -> NormalisedRecord {
         NormalisedRecord {
             line: pos,
-            record: RecordBuf::builder()
-                .set_reference_sequence_name("1")
-                .set_variant_start(Position::try_from(pos as usize).unwrap())
-                .set_reference_bases(r)
-                .set_alternate_bases(vec![a.to_string()].into())
-                .build(),
+            record: Box::new(
+                RecordBuf::builder()
+                    .set_reference_sequence_name("1")
+                    .set_variant_start(Position::try_from(pos as usize).unwrap())
+                    .set_reference_bases(r)
+                    .set_alternate_bases(vec![a.to_string()].into())
+                    .build(),
+            ),
             allele: GenomicAllele::new("1", pos, r, a),
             original: None,
             flags: Vec::new(),
@@ -829,7 +831,7 @@ mod tests {
                                 .insert("DP".into(), Some(InfoValue::Integer(9)));
                         }
                         if samples {
-                            r.record = with_samples(r.record);
+                            r.record = Box::new(with_samples(*r.record));
                         }
                         let consequences = if i % 3 == 2 {
                             Vec::new()
