@@ -6,6 +6,7 @@ use variant_model::VariantRecord;
 use variant_model::classification::{CriteriaCall, CriterionHit, EvidenceRef, RuleFiring};
 use variant_model::evidence::{KbMatch, MatchLevel};
 
+use crate::criteria::{self, Applied, Finding};
 use crate::facts::{
     Population, VariantFacts, evidence_ref, is_clinvar, parse_residue_term, significance,
 };
@@ -258,57 +259,38 @@ pub fn classify(
         }
     };
 
-    let mut hits: Vec<CriterionHit> = Vec::new();
     let mut counts = Counts::default();
-    let mut trace = Vec::new();
-    for code in ACMG_COMPUTED {
-        let c = &rules.criteria[*code];
-        if !c.enabled {
-            continue;
-        }
-        let Some(found) = candidate(code) else {
-            continue;
-        };
-        if let Some(excluder) = c
-            .excluded_by
-            .iter()
-            .find(|e| hits.iter().any(|h| &h.code == *e))
-        {
-            trace.push(RuleFiring {
-                rule_id: format!("acmg.{code}.excluded"),
-                rules_file: label.clone(),
-                citation: Some(c.citation.clone()),
-                explanation: format!(
-                    "{code} not applied: {excluder} applies ({})",
-                    found.explanation
-                ),
-                evidence: found.evidence,
-            });
-            continue;
-        }
-        let modified = if found.strength == c.strength {
-            String::new()
-        } else {
-            format!("_{}", found.strength.as_str())
-        };
-        trace.push(RuleFiring {
-            rule_id: format!("acmg.{code}"),
-            rules_file: label.clone(),
-            citation: Some(c.citation.clone()),
-            explanation: format!(
-                "{code}{modified} ({}): {}",
-                found.strength.as_str(),
-                found.explanation
-            ),
-            evidence: found.evidence,
-        });
-        counts.add(code, found.strength);
-        hits.push(CriterionHit {
-            code: code.to_string(),
-            strength: Some(found.strength.as_str().to_string()),
-            points: None,
-        });
-    }
+    let (hits, mut trace) = criteria::apply(
+        ACMG_COMPUTED,
+        "acmg",
+        &label,
+        |code| &rules.criteria[code],
+        |code| {
+            candidate(code).map(|c| Finding {
+                detail: c.strength,
+                explanation: c.explanation,
+                evidence: c.evidence,
+            })
+        },
+        |code, criterion: &AcmgCriterion, &strength: &Strength| {
+            counts.add(code, strength);
+            // A criterion applied at another than its default strength
+            // is written as e.g. `PM2_supporting`.
+            let modified = if strength == criterion.strength {
+                String::new()
+            } else {
+                format!("_{}", strength.as_str())
+            };
+            Applied {
+                hit: CriterionHit {
+                    code: code.to_string(),
+                    strength: Some(strength.as_str().to_string()),
+                    points: None,
+                },
+                label: format!("{code}{modified} ({})", strength.as_str()),
+            }
+        },
+    );
 
     let (pathogenic, benign) = combine(rules, &counts);
     let applied = if hits.is_empty() {

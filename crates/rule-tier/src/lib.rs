@@ -4,7 +4,8 @@
 //! - [`rules`]: the rules files (`conf/rules/*.toml`) and their validation;
 //! - [`ontology`]: the OncoTree ↔ DOID tumour-type mapping;
 //! - [`facts`]: what the rules test about a variant;
-//! - [`amp`], [`oncogenicity`], [`acmg`]: the three schemes;
+//! - [`amp`], [`oncogenicity`], [`acmg`]: the three schemes, the last two
+//!   applying their criteria through [`criteria`];
 //! - [`classify`]: one variant → one `Classification` with its trace;
 //! - [`summary`]: per-sample counts and TMB;
 //! - [`explain`]: the readable trace;
@@ -14,6 +15,7 @@ pub mod acmg;
 pub mod amp;
 pub mod classify;
 pub mod cli;
+pub mod criteria;
 pub mod explain;
 pub mod facts;
 pub mod germline;

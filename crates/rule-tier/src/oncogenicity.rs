@@ -6,10 +6,13 @@ use variant_model::VariantRecord;
 use variant_model::classification::{CriteriaCall, CriterionHit, EvidenceRef, RuleFiring};
 use variant_model::evidence::{KbMatch, MatchLevel};
 
+use crate::criteria::{self, Applied, Finding};
 use crate::facts::{
     Population, VariantFacts, evidence_ref, is_hotspot, parse_residue_term, significance,
 };
-use crate::rules::{CommonRules, GeneRules, Loaded, ONCOGENICITY_COMPUTED, OncogenicityRules};
+use crate::rules::{
+    CommonRules, GeneRules, Loaded, ONCOGENICITY_COMPUTED, OncogenicityCriterion, OncogenicityRules,
+};
 
 pub struct OncogenicityContext<'a> {
     pub rules: &'a Loaded<OncogenicityRules>,
@@ -232,46 +235,27 @@ pub fn classify(
         }
     };
 
-    let mut hits: Vec<CriterionHit> = Vec::new();
-    let mut trace = Vec::new();
-    for code in ONCOGENICITY_COMPUTED {
-        let criterion = &rules.criteria[*code];
-        if !criterion.enabled {
-            continue;
-        }
-        let Some(found) = candidate(code) else {
-            continue;
-        };
-        if let Some(excluder) = criterion
-            .excluded_by
-            .iter()
-            .find(|e| hits.iter().any(|h| &h.code == *e))
-        {
-            trace.push(RuleFiring {
-                rule_id: format!("onco.{code}.excluded"),
-                rules_file: label.clone(),
-                citation: Some(criterion.citation.clone()),
-                explanation: format!(
-                    "{code} not applied: {excluder} applies ({})",
-                    found.explanation
-                ),
-                evidence: found.evidence,
-            });
-            continue;
-        }
-        trace.push(RuleFiring {
-            rule_id: format!("onco.{code}"),
-            rules_file: label.clone(),
-            citation: Some(criterion.citation.clone()),
-            explanation: format!("{code} {:+}: {}", criterion.points, found.explanation),
-            evidence: found.evidence,
-        });
-        hits.push(CriterionHit {
-            code: code.to_string(),
-            strength: None,
-            points: Some(criterion.points),
-        });
-    }
+    let (hits, mut trace) = criteria::apply(
+        ONCOGENICITY_COMPUTED,
+        "onco",
+        &label,
+        |code| &rules.criteria[code],
+        |code| {
+            candidate(code).map(|c| Finding {
+                detail: (),
+                explanation: c.explanation,
+                evidence: c.evidence,
+            })
+        },
+        |code, criterion: &OncogenicityCriterion, &()| Applied {
+            hit: CriterionHit {
+                code: code.to_string(),
+                strength: None,
+                points: Some(criterion.points),
+            },
+            label: format!("{code} {:+}", criterion.points),
+        },
+    );
     let total: i32 = hits.iter().filter_map(|h| h.points).sum();
     let class = rules.class_of(total);
     let summary = if hits.is_empty() {
