@@ -261,15 +261,6 @@ pub fn tumour_call(calls: &[SampleCall]) -> Option<&SampleCall> {
         .or_else(|| calls.first())
 }
 
-/// Allele fraction of a call, from its depths when the caller gave none.
-pub fn call_vaf(call: &SampleCall) -> Option<f64> {
-    call.vaf
-        .or_else(|| match (call.alt_depth, call.total_depth) {
-            (Some(alt), Some(total)) if total > 0 => Some(f64::from(alt) / f64::from(total)),
-            _ => None,
-        })
-}
-
 fn report_variant(index: usize, record: VariantRecord, linker: &Linker) -> ReportVariant {
     let shown = shown_consequence(&record);
     let call = tumour_call(&record.calls);
@@ -333,7 +324,7 @@ fn report_variant(index: usize, record: VariantRecord, linker: &Linker) -> Repor
             })
             .unwrap_or_default(),
         impact: shown.and_then(|c| c.impact).map(|i| i.as_str().to_string()),
-        vaf: call.and_then(call_vaf),
+        vaf: call.and_then(SampleCall::allele_fraction),
         alt_depth: call.and_then(|c| c.alt_depth),
         depth: call.and_then(|c| c.total_depth),
         tier: if likely_germline.is_some() {
@@ -735,6 +726,6 @@ mod tests {
         let calls = vec![normal, tumour];
         let call = tumour_call(&calls).unwrap();
         assert_eq!(call.sample, "T");
-        assert_eq!(call_vaf(call), Some(0.25));
+        assert_eq!(call.allele_fraction(), Some(0.25));
     }
 }

@@ -14,7 +14,7 @@ use variant_model::evidence::MatchLevel;
 
 use crate::facts::{Population, VariantFacts, evidence_ref, is_clinvar, significance};
 use crate::rules::{CommonRules, CriterionRole, Loaded, TumourOnlyRules};
-use crate::summary::{tumour_call, vaf_of};
+use crate::summary::tumour_call;
 
 /// Whether records of a somatic sample are screened as tumour-only.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -118,7 +118,7 @@ pub fn screen(
     }
 
     if let Some(call) = tumour_call(record)
-        && let Some(vaf) = vaf_of(call)
+        && let Some(vaf) = call.allele_fraction()
     {
         for (code, window, what) in [
             ("vaf_heterozygous", &r.vaf_heterozygous, "heterozygous"),

@@ -50,15 +50,6 @@ pub fn tumour_call(record: &VariantRecord) -> Option<&SampleCall> {
         })
 }
 
-/// The call's VAF, else alt depth / total depth.
-pub fn vaf_of(call: &SampleCall) -> Option<f64> {
-    call.vaf
-        .or_else(|| match (call.alt_depth, call.total_depth) {
-            (Some(alt), Some(total)) if total > 0 => Some(f64::from(alt) / f64::from(total)),
-            _ => None,
-        })
-}
-
 impl SummaryBuilder {
     /// `tmb` is `None` when no TMB is computed (germline sample, or no
     /// target size given).
@@ -196,7 +187,7 @@ impl SummaryBuilder {
             }
         }
         if params.min_vaf > 0.0 {
-            match call.and_then(vaf_of) {
+            match call.and_then(SampleCall::allele_fraction) {
                 None => return Some("vaf_missing"),
                 Some(v) if v < params.min_vaf => return Some("vaf_below_min"),
                 Some(_) => {}

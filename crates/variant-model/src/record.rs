@@ -107,6 +107,17 @@ pub struct SampleCall {
     pub vaf: Option<f64>,
 }
 
+impl SampleCall {
+    /// The allele fraction: the caller's, else alt depth / total depth.
+    pub fn allele_fraction(&self) -> Option<f64> {
+        self.vaf
+            .or_else(|| match (self.alt_depth, self.total_depth) {
+                (Some(alt), Some(total)) if total > 0 => Some(f64::from(alt) / f64::from(total)),
+                _ => None,
+            })
+    }
+}
+
 /// One allele and everything known about it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct VariantRecord {
@@ -233,6 +244,21 @@ pub struct TmbSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn allele_fraction_falls_back_to_depths() {
+        let mut call = SampleCall {
+            alt_depth: Some(5),
+            total_depth: Some(20),
+            ..Default::default()
+        };
+        assert_eq!(call.allele_fraction(), Some(0.25));
+        call.vaf = Some(0.3);
+        assert_eq!(call.allele_fraction(), Some(0.3));
+        call.vaf = None;
+        call.total_depth = Some(0);
+        assert_eq!(call.allele_fraction(), None);
+    }
 
     #[test]
     fn lines_are_tagged_by_kind_and_round_trip() {
