@@ -247,23 +247,9 @@ pub fn shown_consequence(record: &VariantRecord) -> Option<&TranscriptConsequenc
     })
 }
 
-/// The tumour call: role `tumor`/`tumour`, else the first call with a VAF,
-/// else the first call.
-pub fn tumour_call(calls: &[SampleCall]) -> Option<&SampleCall> {
-    calls
-        .iter()
-        .find(|c| {
-            c.role.as_deref().is_some_and(|r| {
-                r.eq_ignore_ascii_case("tumor") || r.eq_ignore_ascii_case("tumour")
-            })
-        })
-        .or_else(|| calls.iter().find(|c| c.vaf.is_some()))
-        .or_else(|| calls.first())
-}
-
 fn report_variant(index: usize, record: VariantRecord, linker: &Linker) -> ReportVariant {
     let shown = shown_consequence(&record);
-    let call = tumour_call(&record.calls);
+    let call = record.primary_call();
     let classification = record.classification.as_ref();
     let hgvsp = shown.and_then(|c| c.hgvsp.as_deref()).map(strip_reference);
     let somatic_tier = TierKey::of(classification.and_then(|c| c.amp.as_ref()).map(|a| a.tier));
@@ -709,7 +695,7 @@ mod tests {
     }
 
     #[test]
-    fn vaf_comes_from_the_tumour_call_or_its_depths() {
+    fn vaf_and_depths_shown_are_the_tumour_calls() {
         let normal = SampleCall {
             sample: "N".into(),
             role: Some("normal".into()),
@@ -723,9 +709,17 @@ mod tests {
             total_depth: Some(100),
             ..Default::default()
         };
-        let calls = vec![normal, tumour];
-        let call = tumour_call(&calls).unwrap();
-        assert_eq!(call.sample, "T");
-        assert_eq!(call.allele_fraction(), Some(0.25));
+        let mut record = VariantRecord::new(variant_model::GenomicAllele::new("chr7", 5, "A", "T"));
+        record.calls = vec![normal, tumour];
+        let linker = Linker::for_bundle(None);
+        let shown = report_variant(0, record.clone(), &linker);
+        assert_eq!(shown.vaf, Some(0.25), "from the tumour's depths");
+        assert_eq!((shown.alt_depth, shown.depth), (Some(25), Some(100)));
+        // Two samples and no roles: no guess at which is the patient's.
+        for call in &mut record.calls {
+            call.role = None;
+        }
+        let shown = report_variant(0, record, &linker);
+        assert_eq!((shown.vaf, shown.depth), (None, None));
     }
 }

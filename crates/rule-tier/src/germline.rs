@@ -14,7 +14,6 @@ use variant_model::evidence::MatchLevel;
 
 use crate::facts::{Population, VariantFacts, evidence_ref, is_clinvar, significance};
 use crate::rules::{CommonRules, CriterionRole, Loaded, TumourOnlyRules};
-use crate::summary::tumour_call;
 
 /// Whether records of a somatic sample are screened as tumour-only.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -117,7 +116,7 @@ pub fn screen(
         });
     }
 
-    if let Some(call) = tumour_call(record)
+    if let Some(call) = record.primary_call()
         && let Some(vaf) = call.allele_fraction()
     {
         for (code, window, what) in [

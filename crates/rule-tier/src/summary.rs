@@ -33,23 +33,6 @@ pub struct SummaryBuilder {
     germline: Option<(TumourOnlyMode, GermlineScreen)>,
 }
 
-/// The tumour call of a record: the call whose role is tumour, else the
-/// only call.
-pub fn tumour_call(record: &VariantRecord) -> Option<&SampleCall> {
-    record
-        .calls
-        .iter()
-        .find(|c| {
-            c.role.as_deref().is_some_and(|r| {
-                r.eq_ignore_ascii_case("tumor") || r.eq_ignore_ascii_case("tumour")
-            })
-        })
-        .or(match record.calls.as_slice() {
-            [only] => Some(only),
-            _ => None,
-        })
-}
-
 impl SummaryBuilder {
     /// `tmb` is `None` when no TMB is computed (germline sample, or no
     /// target size given).
@@ -178,7 +161,7 @@ impl SummaryBuilder {
         if likely_germline {
             return Some("likely_germline");
         }
-        let call = tumour_call(record);
+        let call = record.primary_call();
         if params.min_depth > 0 {
             match call.and_then(|c| c.total_depth) {
                 None => return Some("depth_missing"),

@@ -142,6 +142,27 @@ pub struct VariantRecord {
 }
 
 impl VariantRecord {
+    /// The call of the sample the record is about: the one whose role is
+    /// `tumor` (or `tumour`), or `germline` for a germline sample; else the
+    /// only call. `None` when there are several calls and none has that
+    /// role: guessing could present a matched normal's or a relative's
+    /// allele fraction as the patient's.
+    pub fn primary_call(&self) -> Option<&SampleCall> {
+        self.calls
+            .iter()
+            .find(|c| {
+                c.role.as_deref().is_some_and(|r| {
+                    ["tumor", "tumour", "germline"]
+                        .iter()
+                        .any(|role| r.eq_ignore_ascii_case(role))
+                })
+            })
+            .or(match self.calls.as_slice() {
+                [only] => Some(only),
+                _ => None,
+            })
+    }
+
     pub fn new(allele: GenomicAllele) -> Self {
         Self {
             allele,
@@ -244,6 +265,25 @@ pub struct TmbSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn primary_call_is_the_tumour_or_germline_sample_else_the_only_one() {
+        let call = |sample: &str, role: Option<&str>| SampleCall {
+            sample: sample.into(),
+            role: role.map(str::to_string),
+            ..Default::default()
+        };
+        let mut record = VariantRecord::new(GenomicAllele::new("chr7", 5, "A", "T"));
+        assert!(record.primary_call().is_none());
+        record.calls = vec![call("N", Some("normal")), call("T", Some("tumor"))];
+        assert_eq!(record.primary_call().unwrap().sample, "T");
+        record.calls = vec![call("P", Some("germline")), call("M", None)];
+        assert_eq!(record.primary_call().unwrap().sample, "P");
+        record.calls = vec![call("S", None)];
+        assert_eq!(record.primary_call().unwrap().sample, "S");
+        record.calls = vec![call("A", None), call("B", None)];
+        assert!(record.primary_call().is_none(), "no guessing among samples");
+    }
 
     #[test]
     fn allele_fraction_falls_back_to_depths() {
