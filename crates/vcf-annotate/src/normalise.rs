@@ -202,6 +202,16 @@ impl<'a> Normaliser<'a> {
         {
             return Err(self.unknown_contig(line, record.reference_sequence_name()));
         }
+        if record.alternate_bases().as_ref().len() <= 1 {
+            // Most records: the original is made only if normalisation
+            // changes the record.
+            return Ok(vec![self.normalise_biallelic(
+                line,
+                record,
+                None,
+                Vec::new(),
+            )?]);
+        }
         let alts: Vec<String> = record.alternate_bases().as_ref().to_vec();
         let original = OriginalRecord {
             chrom: record.reference_sequence_name().to_string(),
@@ -210,14 +220,6 @@ impl<'a> Normaliser<'a> {
             alt_alleles: alts.clone(),
             alt_index: 1,
         };
-        if alts.len() <= 1 {
-            return Ok(vec![self.normalise_biallelic(
-                line,
-                record,
-                &original,
-                Vec::new(),
-            )?]);
-        }
         let mut out = Vec::with_capacity(alts.len());
         for alt_index in 1..=alts.len() {
             let split = self.split(&record, alt_index);
@@ -225,7 +227,12 @@ impl<'a> Normaliser<'a> {
             original.alt_index = alt_index;
             let mut split = Box::new(split);
             self.set_original(&mut split, &original);
-            out.push(self.normalise_biallelic(line, split, &original, vec![NormFlag::Split])?);
+            out.push(self.normalise_biallelic(
+                line,
+                split,
+                Some(&original),
+                vec![NormFlag::Split],
+            )?);
         }
         Ok(out)
     }
@@ -346,11 +353,14 @@ impl<'a> Normaliser<'a> {
         out
     }
 
+    /// Checks and normalises a record with one ALT. `original` is the
+    /// multi-allelic record it was split from; `None` for an input record
+    /// with one ALT, whose original is then taken from it if it changes.
     fn normalise_biallelic(
         &self,
         line: u64,
         mut record: Box<RecordBuf>,
-        original: &OriginalRecord,
+        original: Option<&OriginalRecord>,
         mut flags: Vec<NormFlag>,
     ) -> Result<NormalisedRecord, NormaliseError> {
         let chrom = record.reference_sequence_name().to_string();
@@ -420,6 +430,20 @@ impl<'a> Normaliser<'a> {
                 let (new_pos, new_ref, new_alt) =
                     realign(&contig, pos, &reference_bases, &alt_bases);
                 if new_pos != pos || new_ref != reference_bases || new_alt != alt_bases {
+                    let unsplit;
+                    let original = match original {
+                        Some(original) => original,
+                        None => {
+                            unsplit = OriginalRecord {
+                                chrom: chrom.clone(),
+                                pos,
+                                ref_allele: reference_bases.clone(),
+                                alt_alleles: alt.iter().cloned().collect(),
+                                alt_index: 1,
+                            };
+                            &unsplit
+                        }
+                    };
                     if new_pos < pos {
                         flags.push(NormFlag::LeftAligned);
                     }
@@ -446,7 +470,7 @@ impl<'a> Normaliser<'a> {
                     return Ok(finish(
                         line,
                         record,
-                        original,
+                        Some(original),
                         flags,
                         chrom,
                         new_pos,
@@ -476,7 +500,7 @@ impl<'a> Normaliser<'a> {
 fn finish(
     line: u64,
     record: Box<RecordBuf>,
-    original: &OriginalRecord,
+    original: Option<&OriginalRecord>,
     flags: Vec<NormFlag>,
     chrom: String,
     pos: u64,
@@ -498,7 +522,12 @@ fn finish(
             alt.unwrap_or_else(|| ".".into()),
         ),
         record,
-        original: changed.then(|| original.clone()),
+        original: if changed {
+            debug_assert!(original.is_some(), "a changed record has its original");
+            original.cloned()
+        } else {
+            None
+        },
         flags,
     }
 }
