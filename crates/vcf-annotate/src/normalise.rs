@@ -425,7 +425,15 @@ impl<'a> Normaliser<'a> {
                     alt,
                 ));
             }
-            if normalisable {
+            // A SNV in upper case is already normal: skip realigning it
+            // (most records; realign would return it unchanged).
+            let upper_snv = reference_bases.len() == 1
+                && alt.as_deref().is_some_and(|a| a.len() == 1)
+                && reference_bases
+                    .bytes()
+                    .chain(alt.as_deref().unwrap_or("").bytes())
+                    .all(|b| b.is_ascii_uppercase());
+            if normalisable && !upper_snv {
                 let alt_bases = alt.clone().unwrap_or_default();
                 let (new_pos, new_ref, new_alt) =
                     realign(&contig, pos, &reference_bases, &alt_bases);
@@ -849,6 +857,21 @@ mod tests {
         ContigSequence {
             name: "1".into(),
             sequence: seq.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn realign_leaves_every_upper_case_snv_as_it_is() {
+        // normalise_biallelic skips realign for these.
+        let c = contig("GCACACACAT");
+        for r in ["A", "C", "G", "T", "N"] {
+            for a in ["A", "C", "G", "T", "N"] {
+                if r != a {
+                    for pos in [1, 5, 10] {
+                        assert_eq!(realign(&c, pos, r, a), (pos, r.into(), a.into()));
+                    }
+                }
+            }
         }
     }
 
