@@ -220,8 +220,6 @@ fn temp_in_dir(target: &Path) -> io::Result<NamedTempFile> {
         .tempfile_in(dir)
 }
 
-/// Writes the index (tabix, or CSI for contigs over 2^29 bases) to a
-/// temporary file beside the target; returns its final path.
 /// Indexes a bgzipped VCF as noodles' `vcf::fs::index` does (tabix, or
 /// CSI for contigs over 2^29 bases), but inflating on worker threads: on a
 /// single thread, reading the output back took as long as the rest of the
@@ -238,8 +236,19 @@ fn index_bgzf(path: &Path) -> io::Result<vcf::Index> {
     ));
     let header = reader.read_header()?;
     let mut builder = vcf::index::Indexer::builder();
-    let max_length = header.contigs().values().filter_map(|c| c.length()).max();
-    if let Some(max_position) = max_length.and_then(Position::new) {
+    let lengths: Vec<usize> = header
+        .contigs()
+        .values()
+        .filter_map(|c| c.length())
+        .collect();
+    if lengths.contains(&0) {
+        // As noodles refuses it: no index can cover an empty contig.
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "invalid reference sequence length",
+        ));
+    }
+    if let Some(max_position) = lengths.into_iter().max().and_then(Position::new) {
         builder = builder.set_max_position_hint(max_position);
     }
     let mut indexer = builder
@@ -267,6 +276,8 @@ fn index_bgzf(path: &Path) -> io::Result<vcf::Index> {
     Ok(indexer.build())
 }
 
+/// Writes the index (tabix, or CSI for contigs over 2^29 bases) to a
+/// temporary file beside the target; returns its final path.
 fn write_index(target: &Path, index: &vcf::Index) -> io::Result<(PathBuf, NamedTempFile)> {
     let (path, mut temp) = match index {
         vcf::Index::Tabix(_) => (
