@@ -212,16 +212,10 @@ impl<'a> Normaliser<'a> {
                 Vec::new(),
             )?]);
         }
-        let alts: Vec<String> = record.alternate_bases().as_ref().to_vec();
-        let original = OriginalRecord {
-            chrom: record.reference_sequence_name().to_string(),
-            pos: record.variant_start().map(usize::from).unwrap_or(0) as u64,
-            ref_allele: record.reference_bases().to_string(),
-            alt_alleles: alts.clone(),
-            alt_index: 1,
-        };
-        let mut out = Vec::with_capacity(alts.len());
-        for alt_index in 1..=alts.len() {
+        let original = original_of(&record);
+        let alt_count = original.alt_alleles.len();
+        let mut out = Vec::with_capacity(alt_count);
+        for alt_index in 1..=alt_count {
             let split = self.split(&record, alt_index);
             let mut original = original.clone();
             original.alt_index = alt_index;
@@ -427,28 +421,21 @@ impl<'a> Normaliser<'a> {
             }
             // A SNV in upper case is already normal: skip realigning it
             // (most records; realign would return it unchanged).
-            let upper_snv = reference_bases.len() == 1
-                && alt.as_deref().is_some_and(|a| a.len() == 1)
-                && reference_bases
-                    .bytes()
-                    .chain(alt.as_deref().unwrap_or("").bytes())
-                    .all(|b| b.is_ascii_uppercase());
+            let upper_snv = matches!(
+                (reference_bases.as_bytes(), alt.as_deref().map(str::as_bytes)),
+                ([r], Some([a])) if r.is_ascii_uppercase() && a.is_ascii_uppercase()
+            );
             if normalisable && !upper_snv {
                 let alt_bases = alt.clone().unwrap_or_default();
                 let (new_pos, new_ref, new_alt) =
                     realign(&contig, pos, &reference_bases, &alt_bases);
                 if new_pos != pos || new_ref != reference_bases || new_alt != alt_bases {
+                    // Taken before the record changes below.
                     let unsplit;
                     let original = match original {
                         Some(original) => original,
                         None => {
-                            unsplit = OriginalRecord {
-                                chrom: chrom.clone(),
-                                pos,
-                                ref_allele: reference_bases.clone(),
-                                alt_alleles: alt.iter().cloned().collect(),
-                                alt_index: 1,
-                            };
+                            unsplit = original_of(&record);
                             &unsplit
                         }
                     };
@@ -501,6 +488,18 @@ impl<'a> Normaliser<'a> {
             reference_bases,
             alt,
         ))
+    }
+}
+
+/// The record as it came in (after contig renaming), for INFO/ORIGINAL
+/// and the JSON record's `original`.
+fn original_of(record: &RecordBuf) -> OriginalRecord {
+    OriginalRecord {
+        chrom: record.reference_sequence_name().to_string(),
+        pos: record.variant_start().map(usize::from).unwrap_or(0) as u64,
+        ref_allele: record.reference_bases().to_string(),
+        alt_alleles: record.alternate_bases().as_ref().to_vec(),
+        alt_index: 1,
     }
 }
 
