@@ -8,6 +8,8 @@
 //! resulting [`record::VariantRecord`]s (JSON Lines, one per allele).
 
 pub mod allele;
+#[cfg(feature = "mimalloc")]
+pub mod allocator;
 pub mod caller;
 pub mod classification;
 pub mod consequence;
