@@ -7,15 +7,17 @@
 //! a stale index.
 
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use noodles::bgzf;
 use noodles::vcf::variant::RecordBuf;
 use noodles::vcf::variant::io::Write as _;
 use noodles::vcf::{self, Header};
 use tempfile::NamedTempFile;
 use variant_model::io::{AtomicOutput, display_name};
+
+mod indexing_writer;
+use indexing_writer::IndexingWriter;
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
@@ -64,10 +66,10 @@ pub fn is_bgzip_path(path: &Path) -> bool {
 
 enum Sink {
     Plain(vcf::io::Writer<AtomicOutput>),
-    /// BGZF blocks are compressed by worker threads while records are
-    /// annotated and formatted.
+    /// BGZF blocks are compressed, and the index built, on other threads
+    /// while records are annotated and formatted.
     Bgzf {
-        writer: vcf::io::Writer<bgzf::io::MultithreadedWriter<BufWriter<NamedTempFile>>>,
+        writer: IndexingWriter,
         target: PathBuf,
     },
 }
@@ -95,33 +97,27 @@ impl VcfOutput {
         let sink = match path {
             Some(p) if p != Path::new("-") && is_bgzip_path(p) => {
                 let temp = temp_in_dir(p).map_err(|e| fail(format!("cannot create: {e}")))?;
-                let workers =
-                    std::thread::available_parallelism().unwrap_or(std::num::NonZero::<usize>::MIN);
-                let writer = bgzf::io::MultithreadedWriter::with_worker_count(
-                    workers,
-                    BufWriter::with_capacity(1 << 16, temp),
-                );
+                let writer = IndexingWriter::new(temp, header)
+                    .map_err(|e| fail(format!("cannot write: {e}")))?;
                 Sink::Bgzf {
-                    writer: vcf::io::Writer::new(writer),
+                    writer,
                     target: p.to_path_buf(),
                 }
             }
             _ => {
                 let out = AtomicOutput::create(path).map_err(|e| fail(e.to_string()))?;
-                Sink::Plain(vcf::io::Writer::new(out))
+                let mut writer = vcf::io::Writer::new(out);
+                writer
+                    .write_header(header)
+                    .map_err(|e| fail(format!("cannot write: {e}")))?;
+                Sink::Plain(writer)
             }
         };
-        let mut output = Self {
+        Ok(Self {
             name,
             header: header.clone(),
             sink,
-        };
-        let result = match &mut output.sink {
-            Sink::Plain(w) => w.write_header(header),
-            Sink::Bgzf { writer, .. } => writer.write_header(header),
-        };
-        result.map_err(|e| output.error(e))?;
-        Ok(output)
+        })
     }
 
     fn error(&self, e: io::Error) -> OutputError {
@@ -132,18 +128,16 @@ impl VcfOutput {
     }
 
     pub fn write(&mut self, record: &RecordBuf) -> Result<(), OutputError> {
-        let result = match &mut self.sink {
-            Sink::Plain(w) => w.write_variant_record(&self.header, record),
-            Sink::Bgzf { writer, .. } => writer.write_variant_record(&self.header, record),
-        };
-        result.map_err(|e| self.error(e))
+        let mut line = Vec::new();
+        format_record(&self.header, record, &mut line).map_err(|e| self.error(e))?;
+        self.write_formatted(line)
     }
 
-    /// Writes VCF lines made by [`format_record`].
-    pub fn write_formatted(&mut self, lines: &[u8]) -> Result<(), OutputError> {
+    /// Writes whole VCF lines made by [`format_record`].
+    pub fn write_formatted(&mut self, lines: Vec<u8>) -> Result<(), OutputError> {
         let result = match &mut self.sink {
-            Sink::Plain(w) => w.get_mut().write_all(lines),
-            Sink::Bgzf { writer, .. } => writer.get_mut().write_all(lines),
+            Sink::Plain(w) => w.get_mut().write_all(&lines),
+            Sink::Bgzf { writer, .. } => writer.write(lines),
         };
         result.map_err(|e| self.error(e))
     }
@@ -158,19 +152,14 @@ impl VcfOutput {
         match self.sink {
             Sink::Plain(w) => w.into_inner().commit().map_err(|e| fail(e.to_string())),
             Sink::Bgzf { writer, target } => {
-                let buffered = writer
-                    .into_inner()
+                let finished = writer
                     .finish()
                     .map_err(|e| fail(format!("cannot finish the bgzip stream: {e}")))?;
-                let temp = buffered
-                    .into_inner()
-                    .map_err(|e| fail(format!("cannot write: {}", e.error())))?;
+                let temp = finished.file;
                 temp.as_file()
                     .sync_all()
                     .map_err(|e| fail(format!("cannot write: {e}")))?;
-                let index = index_bgzf(temp.path())
-                    .map_err(|e| fail(format!("cannot index the output: {e}")))?;
-                let (index_path, index_temp) = write_index(&target, &index)
+                let (index_path, index_temp) = write_index(&target, &finished.index)
                     .map_err(|e| fail(format!("cannot write the index: {e}")))?;
                 // An index of another kind left from an earlier run would
                 // not match the new file.
@@ -218,62 +207,6 @@ fn temp_in_dir(target: &Path) -> io::Result<NamedTempFile> {
         .prefix(&format!(".{file_name}."))
         .suffix(".tmp")
         .tempfile_in(dir)
-}
-
-/// Indexes a bgzipped VCF as noodles' `vcf::fs::index` does (tabix, or
-/// CSI for contigs over 2^29 bases), but inflating on worker threads: on a
-/// single thread, reading the output back took as long as the rest of the
-/// run's critical path after the last record was written.
-fn index_bgzf(path: &Path) -> io::Result<vcf::Index> {
-    use noodles::core::Position;
-    use noodles::csi::binning_index::index::reference_sequence::bin::Chunk;
-    use noodles::vcf::variant::Record as _;
-
-    let workers = std::thread::available_parallelism().unwrap_or(std::num::NonZero::<usize>::MIN);
-    let mut reader = vcf::io::Reader::new(bgzf::io::MultithreadedReader::with_worker_count(
-        workers,
-        File::open(path)?,
-    ));
-    let header = reader.read_header()?;
-    let mut builder = vcf::index::Indexer::builder();
-    let lengths: Vec<usize> = header
-        .contigs()
-        .values()
-        .filter_map(|c| c.length())
-        .collect();
-    if lengths.contains(&0) {
-        // As noodles refuses it: no index can cover an empty contig.
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            "invalid reference sequence length",
-        ));
-    }
-    if let Some(max_position) = lengths.into_iter().max().and_then(Position::new) {
-        builder = builder.set_max_position_hint(max_position);
-    }
-    let mut indexer = builder
-        .build()
-        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
-    let mut record = vcf::Record::default();
-    let mut start = reader.get_ref().virtual_position();
-    while reader.read_record(&mut record)? != 0 {
-        let end = reader.get_ref().virtual_position();
-        let variant_start = record
-            .variant_start()
-            .transpose()?
-            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "missing position"))?;
-        let variant_end = record.variant_end(&header)?;
-        indexer
-            .add_record(
-                record.reference_sequence_name(),
-                variant_start,
-                variant_end,
-                Chunk::new(start, end),
-            )
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
-        start = end;
-    }
-    Ok(indexer.build())
 }
 
 /// Writes the index (tabix, or CSI for contigs over 2^29 bases) to a
@@ -340,6 +273,62 @@ mod tests {
         assert_eq!(reader.record_bufs(&h).count(), 2);
         // only the output and its index remain
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
+    /// The index built while writing is the one noodles builds by reading
+    /// the finished file back, over many blocks, batches and two contigs,
+    /// with INFO/END setting some records' ends.
+    #[test]
+    fn index_built_while_writing_equals_noodles_index_of_the_file() {
+        let header: Header = "##fileformat=VCFv4.3\n\
+            ##INFO=<ID=END,Number=1,Type=Integer,Description=\"End\">\n\
+            ##contig=<ID=chr1,length=50000000>\n##contig=<ID=chr2,length=3000000>\n\
+            #CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+            .parse()
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.vcf.gz");
+        let mut out = VcfOutput::create(Some(&target), &header).unwrap();
+        let mut batch = Vec::new();
+        for i in 0..90_000u64 {
+            let (chrom, pos) = if i < 60_000 {
+                ("chr1", 100 + i * 700)
+            } else {
+                ("chr2", 1 + (i - 60_000) * 90)
+            };
+            let info = if i % 7 == 0 {
+                format!("END={}", pos + 20_000)
+            } else {
+                ".".into()
+            };
+            let pad = "ACGT".repeat((i % 13) as usize);
+            batch.extend(format!("{chrom}\t{pos}\t.\tA{pad}\tC\t.\t.\t{info}\n").bytes());
+            if i % 997 == 0 {
+                out.write_formatted(std::mem::take(&mut batch)).unwrap();
+            }
+        }
+        out.write_formatted(batch).unwrap();
+        out.commit().unwrap();
+
+        let ours = std::fs::read(with_suffix(&target, ".tbi")).unwrap();
+        let index = match noodles::vcf::fs::index(&target).unwrap() {
+            vcf::Index::Tabix(index) => index,
+            vcf::Index::Csi(_) => panic!("contigs this short get a tabix index"),
+        };
+        let mut theirs = Vec::new();
+        noodles::tabix::io::Writer::new(&mut theirs)
+            .write_index(&index)
+            .unwrap();
+        let inflate = |bytes: &[u8]| {
+            let mut text = Vec::new();
+            io::Read::read_to_end(&mut noodles::bgzf::io::Reader::new(bytes), &mut text).unwrap();
+            text
+        };
+        assert!(
+            std::fs::metadata(&target).unwrap().len() > 3 * 65536,
+            "several blocks"
+        );
+        assert_eq!(inflate(&ours), inflate(&theirs));
     }
 
     #[test]

@@ -52,7 +52,7 @@ fn write_in_order<T: Send>(
         })
         .collect::<std::io::Result<Vec<Vec<u8>>>>()
         .map_err(|e| anyhow::anyhow!("cannot format a record: {e}"))?;
-    for buf in &buffers {
+    for buf in buffers {
         output.write_formatted(buf)?;
     }
     Ok(n)
@@ -173,7 +173,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
             if let Some(e) = part.error {
                 anyhow::bail!("cannot format a record: {e}");
             }
-            output.write_formatted(&part.bytes)?;
+            output.write_formatted(part.bytes)?;
             n += part.records;
         }
         Ok(n)
