@@ -334,7 +334,7 @@ impl VcfInput {
                 }
                 let (model, header, lenient) = (&self.model, &self.header, self.options.lenient);
                 raw.into_par_iter()
-                    .map(|(line_no, text)| parse_text_line(model, header, lenient, line_no, &text))
+                    .map(|(line_no, text)| parse_text_line(model, header, lenient, line_no, text))
                     .collect::<Vec<_>>()
             }
             Source::Bcf {
@@ -730,24 +730,23 @@ fn parse_text_line(
     header: &Header,
     lenient: bool,
     line_no: u64,
-    text: &str,
+    text: String,
 ) -> Result<Parsed, (u64, String)> {
     let mut relaxed = Vec::new();
-    let key = line::validate(model, text, lenient, &mut relaxed)
+    let key = line::validate(model, &text, lenient, &mut relaxed)
         .map_err(|issue| (line_no, issue.message))?;
-    let fixed;
-    let text = if key.needs_rewrite {
-        fixed = line::rewrite_for_noodles(model, text);
-        fixed.as_str()
+    let record = if key.needs_rewrite {
+        noodles_record(header, &line::rewrite_for_noodles(model, &text))
     } else {
-        text
-    };
-    let record = noodles_record(header, text)
-        .map_err(|e| (line_no, format!("cannot parse the record: {e}")))?;
+        noodles_record(header, &text)
+    }
+    .map_err(|e| (line_no, format!("cannot parse the record: {e}")))?;
+    let as_read = !key.needs_rewrite && relaxed.is_empty();
     Ok(Parsed {
         record: InputRecord {
             line: line_no,
             record: Box::new(record),
+            text: as_read.then_some(text),
         },
         key,
         relaxed,
@@ -777,6 +776,7 @@ fn parse_bcf_record(
         record: InputRecord {
             line: number,
             record: Box::new(record),
+            text: None,
         },
         key,
         relaxed,

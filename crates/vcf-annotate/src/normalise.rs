@@ -189,12 +189,14 @@ impl<'a> Normaliser<'a> {
     pub fn normalise(&self, input: InputRecord) -> Result<Vec<NormalisedRecord>, NormaliseError> {
         let line = input.line;
         let mut record = input.record;
+        let mut text = input.text;
         if let Some(map) = &self.options.contig_map {
             let name = record.reference_sequence_name();
             if let Some(target) = map.resolve(name)
                 && target != name
             {
                 *record.reference_sequence_name_mut() = target.to_string();
+                text = None;
             }
         }
         if self.options.unknown_contigs == UnknownContigs::Error
@@ -205,12 +207,17 @@ impl<'a> Normaliser<'a> {
         if record.alternate_bases().as_ref().len() <= 1 {
             // Most records: the original is made only if normalisation
             // changes the record.
-            return Ok(vec![self.normalise_biallelic(
-                line,
-                record,
-                None,
-                Vec::new(),
-            )?]);
+            let mut normalised = self.normalise_biallelic(line, record, None, Vec::new())?;
+            // Every other flag comes with a change to the record (or its
+            // exclusion): only then is the input line no longer the record.
+            if normalised
+                .flags
+                .iter()
+                .all(|f| *f == NormFlag::NotNormalisable)
+            {
+                normalised.text = text;
+            }
+            return Ok(vec![normalised]);
         }
         let original = original_of(&record);
         let alt_count = original.alt_alleles.len();
@@ -536,6 +543,7 @@ fn finish(
             None
         },
         flags,
+        text: None,
     }
 }
 
@@ -965,6 +973,7 @@ mod tests {
     #[test]
     fn sort_window_restores_order() {
         let rec = |pos: u64, line: u64| NormalisedRecord {
+            text: None,
             line,
             record: Box::default(),
             allele: GenomicAllele::new("1", pos, "A", "C"),

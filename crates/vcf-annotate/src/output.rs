@@ -81,6 +81,23 @@ pub fn format_record(header: &Header, record: &RecordBuf, buf: &mut Vec<u8>) -> 
     vcf::io::Writer::new(buf).write_variant_record(header, record)
 }
 
+/// Appends a normalised record's VCF line: the input line as it came in
+/// when normalisation left the record unchanged, else [`format_record`].
+pub fn format_normalised(
+    header: &Header,
+    record: &crate::record::NormalisedRecord,
+    buf: &mut Vec<u8>,
+) -> io::Result<()> {
+    match &record.text {
+        Some(line) => {
+            buf.extend_from_slice(line.as_bytes());
+            buf.push(b'\n');
+            Ok(())
+        }
+        None => format_record(header, &record.record, buf),
+    }
+}
+
 pub struct VcfOutput {
     name: String,
     header: Header,

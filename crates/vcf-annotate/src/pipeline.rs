@@ -12,7 +12,7 @@ use crate::contigs::{reference_contig_map, rename_header_contigs};
 use crate::gene_model::GeneModel;
 use crate::input::{InputOptions, VcfInput};
 use crate::normalise::{NormaliseError, NormaliseOptions, Normaliser, RefMismatch, SortWindow};
-use crate::output::{VcfOutput, add_provenance, command_line, format_record};
+use crate::output::{VcfOutput, add_provenance, command_line, format_normalised};
 use crate::record::{InputRecord, NormFlag, NormalisedRecord};
 use crate::reference::Reference;
 
@@ -189,7 +189,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
             written += match annotator.as_mut() {
                 Some(a) => write_formatted(a.annotate_into(records, &format_blocks)?, &mut output)?,
                 None => write_in_order(records, &mut output, |r, buf, _| {
-                    format_record(&header, &r.record, buf)
+                    format_normalised(&header, &r, buf)
                 })?,
             };
             Ok(())
@@ -388,7 +388,7 @@ fn normalise_only(args: &Args, reference: Option<&Reference>) -> anyhow::Result<
         &progress,
         |records| {
             written += write_in_order(records, &mut output, |r, buf, _| {
-                format_record(&header, &r.record, buf)
+                format_normalised(&header, &r, buf)
             })?;
             Ok(())
         },

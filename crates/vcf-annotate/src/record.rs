@@ -10,6 +10,10 @@ pub struct InputRecord {
     /// error messages.
     pub line: u64,
     pub record: Box<RecordBuf>,
+    /// The VCF line as read (without its newline) when it may be written
+    /// back as it is: it needed no rewriting for noodles and no `--lenient`
+    /// relaxation. `None` for BCF input.
+    pub text: Option<String>,
 }
 
 /// What normalisation did to an allele (written to INFO and counted).
@@ -56,6 +60,10 @@ pub struct NormalisedRecord {
     /// The input record, when splitting or normalisation changed it.
     pub original: Option<OriginalRecord>,
     pub flags: Vec<NormFlag>,
+    /// The input line, when normalisation left the record as it was (see
+    /// [`InputRecord::text`]): written out as it came in, as VEP passes
+    /// lines through, rather than re-formatted from `record`.
+    pub text: Option<String>,
 }
 
 /// A normalised record with its consequences.

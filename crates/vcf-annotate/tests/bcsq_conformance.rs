@@ -82,6 +82,7 @@ fn read_case(vcf_path: &Path, txt: Option<&Path>) -> Option<Case> {
         for (a, alt) in alts.iter().enumerate() {
             idx.push(records.len());
             records.push(NormalisedRecord {
+                text: None,
                 line: i as u64 + 1,
                 record: Box::new(buf.clone()),
                 allele: GenomicAllele::new(chrom.clone(), pos, reference.clone(), alt.clone()),

@@ -94,6 +94,27 @@ fn splits_a_r_g_fields_and_left_aligns() {
     assert!(out.contains("##vcf-annotateCommand=vcf-annotate --normalise-only -f ref.fa in.vcf"));
 }
 
+/// A record normalisation leaves as it is keeps its input line, as VEP
+/// passes lines through (QUAL `50.00` stays); a changed record is written
+/// from its parsed values (QUAL `50`).
+#[test]
+fn unchanged_records_keep_their_input_line() {
+    let f = Fixture::new();
+    f.vcf(
+        "in.vcf",
+        "chr1\t7\t.\tACA\tA\t50.00\tPASS\tAC=3\tGT:AD\t0/1:5,6\n\
+         chr1\t12\t.\tG\tT\t50.00\tPASS\tAC=1;XR=r,t\tGT:AD:PL\t0/1:3,4:0,1,2\n",
+    );
+    let out = stdout(&f.run(&["--normalise-only", "-f", "ref.fa", "in.vcf"]));
+    assert_eq!(
+        data_lines(&out),
+        [
+            "chr1\t1\t.\tGCA\tG\t50\tPASS\tAC=3;ORIGINAL=chr1|7|ACA|A\tGT:AD\t0/1:5,6",
+            "chr1\t12\t.\tG\tT\t50.00\tPASS\tAC=1;XR=r,t\tGT:AD:PL\t0/1:3,4:0,1,2",
+        ]
+    );
+}
+
 #[test]
 fn output_is_deterministic() {
     let f = Fixture::new();

@@ -2253,6 +2253,7 @@ mod tests {
             builder = builder.set_samples(Samples::new(keys, values));
         }
         NormalisedRecord {
+            text: None,
             line: pos,
             record: Box::new(builder.build()),
             allele: GenomicAllele::new("1", pos, r, a),

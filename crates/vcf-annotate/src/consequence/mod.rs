@@ -569,7 +569,7 @@ pub fn write_output_record(
         return crate::output::format_record(header, &into_output_record(annotated), out);
     }
     let start = out.len();
-    crate::output::format_record(header, &annotated.normalised.record, out)?;
+    crate::output::format_normalised(header, &annotated.normalised, out)?;
     if annotated.consequences.is_empty() && annotated.bcsq.is_none() {
         return Ok(());
     }
@@ -659,6 +659,7 @@ mod tests {
 
     fn record(pos: u64, r: &str, a: &str) -> NormalisedRecord {
         NormalisedRecord {
+            text: None,
             line: pos,
             record: Box::new(
                 RecordBuf::builder()
