@@ -13,7 +13,7 @@ pub mod transcript_seq;
 pub mod variant;
 pub mod vep;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use noodles::vcf::Header;
@@ -104,7 +104,9 @@ pub struct Annotator {
     /// needs them (keyed by the transcript's address in the gene model).
     /// Transcripts that sorted input has moved past are dropped, so this
     /// holds only those near the current position.
-    transcripts: HashMap<usize, Arc<TranscriptSeq>>,
+    /// (A BTreeMap: it holds few entries and is looked up for every
+    /// transcript of every record, where hashing cost more.)
+    transcripts: BTreeMap<usize, Arc<TranscriptSeq>>,
 }
 
 /// The key of a transcript in [`Annotator::transcripts`].
@@ -139,7 +141,7 @@ impl Annotator {
             open: Vec::new(),
             pending: Vec::new(),
             pending_records: 0,
-            transcripts: HashMap::new(),
+            transcripts: BTreeMap::new(),
         }
     }
 

@@ -170,8 +170,14 @@ impl Default for Transcript {
 impl Transcript {
     /// Identifier with version, as VEP writes `Feature` (`ENST00000288602.11`).
     pub fn versioned_id(&self) -> String {
+        // Called for every CSQ entry: no formatting machinery for the check.
+        let has_version = |v: &str| {
+            self.id
+                .strip_suffix(v)
+                .is_some_and(|rest| rest.ends_with('.'))
+        };
         match &self.version {
-            Some(v) if !self.id.ends_with(&format!(".{v}")) => format!("{}.{}", self.id, v),
+            Some(v) if !has_version(v) => [self.id.as_str(), ".", v.as_str()].concat(),
             _ => self.id.clone(),
         }
     }
