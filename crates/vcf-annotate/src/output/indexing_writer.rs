@@ -194,10 +194,9 @@ impl State {
 
     fn finish(mut self) -> io::Result<Finished> {
         self.write_blocks(true)?;
-        let indexer = std::mem::replace(&mut self.indexer, new_indexer(&self.header)?);
-        let file = self.file.into_inner().map_err(|e| e.into_error())?;
+        let State { file, indexer, .. } = self;
         Ok(Finished {
-            file,
+            file: file.into_inner().map_err(|e| e.into_error())?,
             index: indexer.build(),
         })
     }
