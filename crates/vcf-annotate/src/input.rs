@@ -23,7 +23,7 @@ use rayon::prelude::*;
 
 use self::header::HeaderModel;
 use self::line::LineKey;
-use crate::record::InputRecord;
+use crate::record::{InputRecord, RecordData};
 
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
@@ -50,6 +50,11 @@ pub struct InputOptions {
     /// Report unsorted input as a warning ([`VcfInput::warnings`]) instead
     /// of an error; only for validation, since the pipeline streams.
     pub allow_unsorted: bool,
+    /// Parse every line with noodles, also those that may be written back
+    /// as they are (otherwise kept as text, see [`RecordData`]); for
+    /// callers that read more of each record than [`RecordData`]'s
+    /// accessors give. Validation is the same either way.
+    pub parse_every_line: bool,
 }
 
 /// The BGZF end-of-file marker block: its absence means a truncated file.
@@ -332,9 +337,9 @@ impl VcfInput {
                     }
                     raw.push((line_no, text));
                 }
-                let (model, header, lenient) = (&self.model, &self.header, self.options.lenient);
+                let (model, header, options) = (&self.model, &self.header, &self.options);
                 raw.into_par_iter()
-                    .map(|(line_no, text)| parse_text_line(model, header, lenient, line_no, text))
+                    .map(|(line_no, text)| parse_text_line(model, header, options, line_no, text))
                     .collect::<Vec<_>>()
             }
             Source::Bcf {
@@ -585,7 +590,7 @@ fn direct_definition(line: &str) -> Option<DirectDefinition> {
 /// definitions to keys the header does not define; when a value does not
 /// fit them (the specification only asks for header definitions), the
 /// record is read again with those keys defined as free text.
-fn noodles_record(header: &Header, text: &str) -> std::io::Result<RecordBuf> {
+pub(crate) fn parse_line(header: &Header, text: &str) -> std::io::Result<RecordBuf> {
     let parse = |header: &Header| {
         vcf::Record::try_from(text.as_bytes())
             .and_then(|r| RecordBuf::try_from_variant_record(header, &r))
@@ -728,25 +733,38 @@ struct Parsed {
 fn parse_text_line(
     model: &HeaderModel,
     header: &Header,
-    lenient: bool,
+    options: &InputOptions,
     line_no: u64,
     text: String,
 ) -> Result<Parsed, (u64, String)> {
     let mut relaxed = Vec::new();
-    let key = line::validate(model, &text, lenient, &mut relaxed)
+    let key = line::validate(model, &text, options.lenient, &mut relaxed)
         .map_err(|issue| (line_no, issue.message))?;
-    let record = if key.needs_rewrite {
-        noodles_record(header, &line::rewrite_for_noodles(model, &text))
-    } else {
-        noodles_record(header, &text)
-    }
-    .map_err(|e| (line_no, format!("cannot parse the record: {e}")))?;
+    // The line itself stands for the record when it may be written back as
+    // it came in: one ALT at most (more are split), nothing to rewrite or
+    // relax.
     let as_read = !key.needs_rewrite && relaxed.is_empty();
+    let one_alt = || {
+        text.split('\t')
+            .nth(4)
+            .is_some_and(|alt| !alt.contains(','))
+    };
+    let kept = as_read && one_alt();
+    let data = if kept && !options.parse_every_line {
+        RecordData::from_line(text)
+    } else {
+        let record = if key.needs_rewrite {
+            parse_line(header, &line::rewrite_for_noodles(model, &text))
+        } else {
+            parse_line(header, &text)
+        }
+        .map_err(|e| (line_no, format!("cannot parse the record: {e}")))?;
+        RecordData::from_parsed(Box::new(record), kept.then_some(text))
+    };
     Ok(Parsed {
         record: InputRecord {
             line: line_no,
-            record: Box::new(record),
-            text: as_read.then_some(text),
+            data,
         },
         key,
         relaxed,
@@ -775,8 +793,7 @@ fn parse_bcf_record(
     Ok(Parsed {
         record: InputRecord {
             line: number,
-            record: Box::new(record),
-            text: None,
+            data: RecordData::from_parsed(Box::new(record), None),
         },
         key,
         relaxed,
@@ -906,7 +923,63 @@ mod tests {
         assert_eq!(records.len(), 3);
         assert_eq!(records[0].line, 7);
         assert_eq!(records[2].line, 9);
-        assert_eq!(records[1].record.alternate_bases().as_ref(), ["G", "T"]);
+        assert_eq!(records[1].data.alternate_bases(), ["G", "T"]);
+    }
+
+    /// A line that may be written back is kept as text; what is read from
+    /// it agrees with noodles' parse of the same line.
+    #[test]
+    fn kept_lines_read_as_noodles_parses_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            "a.vcf",
+            "1\t0\t.\tN\t.\t.\t.\tFL\tGT\t0/0\n\
+             1\t10\trs1\tacGT\tA\t50.00\tPASS\tXA=1;DP=5\tGT\t0/1\n\
+             1\t20\t.\tA\tG,T\t.\t.\t.\tGT\t1/2\n\
+             2\t5\t.\tC\t<DEL>\t.\t.\t.\tGT\t0|1\n",
+        );
+        let kept = read_all(&path, InputOptions::default()).unwrap();
+        let parsed = read_all(
+            &path,
+            InputOptions {
+                parse_every_line: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(kept.len(), 4);
+        // Multi-allelic lines are split, so parsed at once.
+        assert!(kept[2].data.line().is_none());
+        for (k, p) in kept.iter().zip(&parsed) {
+            let (k, p) = (&k.data, &p.data);
+            if k.alt_count() <= 1 {
+                assert!(k.as_parsed().is_none());
+                assert_eq!(k.line(), p.line(), "the line is kept either way");
+            }
+            assert!(p.as_parsed().is_some());
+            assert_eq!(k.chrom(), p.chrom());
+            assert_eq!(k.pos(), p.pos());
+            assert_eq!(k.reference_bases(), p.reference_bases());
+            assert_eq!(k.alternate_bases(), p.alternate_bases());
+            assert_eq!(k.alt_count(), p.alt_count());
+            assert_eq!(k.first_alt(), p.first_alt());
+            for key in ["XA", "DP", "FL", "X", "D"] {
+                assert_eq!(k.has_info(key), p.has_info(key), "{key}");
+            }
+            let header = VcfInput::open(Some(&path), InputOptions::default())
+                .unwrap()
+                .header()
+                .clone();
+            assert_eq!(
+                k.clone().into_parsed(&header).unwrap(),
+                p.clone().into_parsed(&header).unwrap()
+            );
+        }
+        assert_eq!(kept[1].data.pos(), 10);
+        assert_eq!(kept[1].data.reference_bases(), "acGT");
+        assert!(kept[1].data.has_info("DP") && !kept[1].data.has_info("D"));
+        assert_eq!(kept[0].data.first_alt(), None);
     }
 
     #[test]
@@ -1018,7 +1091,11 @@ mod tests {
             "a.vcf",
             "1\t10\t.\tA\tC\t.\t.\tXA=1\tGT\t0/1\n2\t5\t.\tC\tT,G\t.\t.\t.\tGT\t1|2\n",
         );
-        let vcf_records = read_all(&path, InputOptions::default()).unwrap();
+        let every_line = InputOptions {
+            parse_every_line: true,
+            ..Default::default()
+        };
+        let vcf_records = read_all(&path, every_line.clone()).unwrap();
         let input = VcfInput::open(Some(&path), InputOptions::default()).unwrap();
         let header = input.header().clone();
         let bcf_path = dir.path().join("a.dat");
@@ -1027,7 +1104,7 @@ mod tests {
             writer.write_header(&header).unwrap();
             for r in &vcf_records {
                 writer
-                    .write_variant_record(&header, r.record.as_ref())
+                    .write_variant_record(&header, r.data.as_parsed().unwrap())
                     .unwrap();
             }
             writer.try_finish().unwrap();
@@ -1036,7 +1113,7 @@ mod tests {
         assert_eq!(bcf_records.len(), 2);
         assert_eq!(bcf_records[1].line, 2);
         for (a, b) in vcf_records.iter().zip(&bcf_records) {
-            assert_eq!(a.record, b.record);
+            assert_eq!(a.data.as_parsed(), b.data.as_parsed());
         }
     }
 

@@ -22,7 +22,7 @@ use noodles::vcf::variant::record_buf::samples::sample::value::Array as SampleAr
 use variant_model::{GenomicAllele, OriginalRecord};
 
 use crate::contigs::{UNKNOWN_CONTIG_TAG, UnknownContigs};
-use crate::record::{InputRecord, NormFlag, NormalisedRecord};
+use crate::record::{InputRecord, NormFlag, NormalisedRecord, RecordData};
 use crate::reference::{ContigSequence, Reference};
 use variant_model::contig_alias::ContigMap;
 
@@ -85,6 +85,8 @@ enum Split {
 }
 
 pub struct Normaliser<'a> {
+    /// The input header, to parse the records kept as lines that change.
+    header: Header,
     /// `None`: split only, no REF check or realignment.
     reference: Option<&'a Reference>,
     options: NormaliseOptions,
@@ -131,6 +133,7 @@ impl<'a> Normaliser<'a> {
             })
             .collect();
         Self {
+            header: header.clone(),
             reference,
             options,
             info_split,
@@ -188,54 +191,64 @@ impl<'a> Normaliser<'a> {
     /// leaves out.
     pub fn normalise(&self, input: InputRecord) -> Result<Vec<NormalisedRecord>, NormaliseError> {
         let line = input.line;
-        let mut record = input.record;
-        let mut text = input.text;
-        if let Some(map) = &self.options.contig_map {
-            let name = record.reference_sequence_name();
-            if let Some(target) = map.resolve(name)
-                && target != name
-            {
-                *record.reference_sequence_name_mut() = target.to_string();
-                text = None;
-            }
+        let mut data = input.data;
+        if let Some(map) = &self.options.contig_map
+            && let Some(target) = map.resolve(data.chrom())
+            && target != data.chrom()
+        {
+            let target = target.to_string();
+            *self.edit(line, &mut data)?.reference_sequence_name_mut() = target;
         }
         if self.options.unknown_contigs == UnknownContigs::Error
-            && self.contig_unknown(record.reference_sequence_name())
+            && self.contig_unknown(data.chrom())
         {
-            return Err(self.unknown_contig(line, record.reference_sequence_name()));
+            return Err(self.unknown_contig(line, data.chrom()));
         }
-        if record.alternate_bases().as_ref().len() <= 1 {
+        if data.alt_count() <= 1 {
             // Most records: the original is made only if normalisation
             // changes the record.
-            let mut normalised = self.normalise_biallelic(line, record, None, Vec::new())?;
-            // Every other flag comes with a change to the record (or its
-            // exclusion): only then is the input line no longer the record.
-            if normalised
-                .flags
-                .iter()
-                .all(|f| *f == NormFlag::NotNormalisable)
-            {
-                normalised.text = text;
-            }
-            return Ok(vec![normalised]);
+            return Ok(vec![self.normalise_biallelic(
+                line,
+                data,
+                None,
+                Vec::new(),
+            )?]);
         }
+        let record = data
+            .into_parsed(&self.header)
+            .map_err(|e| Self::unparsable(line, &e))?;
         let original = original_of(&record);
         let alt_count = original.alt_alleles.len();
         let mut out = Vec::with_capacity(alt_count);
         for alt_index in 1..=alt_count {
-            let split = self.split(&record, alt_index);
+            let mut split = self.split(&record, alt_index);
             let mut original = original.clone();
             original.alt_index = alt_index;
-            let mut split = Box::new(split);
             self.set_original(&mut split, &original);
             out.push(self.normalise_biallelic(
                 line,
-                split,
+                RecordData::from_parsed(Box::new(split), None),
                 Some(&original),
                 vec![NormFlag::Split],
             )?);
         }
         Ok(out)
+    }
+
+    /// The record to change (parsed first if it is still its input line).
+    fn edit<'r>(
+        &self,
+        line: u64,
+        data: &'r mut RecordData,
+    ) -> Result<&'r mut RecordBuf, NormaliseError> {
+        data.edit(&self.header)
+            .map_err(|e| Self::unparsable(line, &e))
+    }
+
+    /// A line validation accepted but noodles cannot parse (the error input
+    /// reading gives when it parses every line).
+    fn unparsable(line: u64, e: &std::io::Error) -> NormaliseError {
+        Self::invalid(line, format!("cannot parse the record: {e}"))
     }
 
     /// A record on a contig the reference lacks: the error of
@@ -360,24 +373,24 @@ impl<'a> Normaliser<'a> {
     fn normalise_biallelic(
         &self,
         line: u64,
-        mut record: Box<RecordBuf>,
+        mut data: RecordData,
         original: Option<&OriginalRecord>,
         mut flags: Vec<NormFlag>,
     ) -> Result<NormalisedRecord, NormaliseError> {
-        let chrom = record.reference_sequence_name().to_string();
-        let pos = record.variant_start().map(usize::from).unwrap_or(0) as u64;
-        let reference_bases = record.reference_bases().to_string();
-        let alt = record.alternate_bases().as_ref().first().cloned();
+        let chrom = data.chrom().to_string();
+        let pos = data.pos();
+        let reference_bases = data.reference_bases().to_string();
+        let alt = data.first_alt().map(str::to_string);
         if self.contig_unknown(&chrom) {
             // Kept (`--unknown-contigs keep`): split, but not checked,
             // trimmed or left-aligned without a reference sequence.
-            record
+            self.edit(line, &mut data)?
                 .info_mut()
                 .insert(UNKNOWN_CONTIG_TAG.to_string(), Some(InfoValue::Flag));
             flags.push(NormFlag::UnknownContig);
             return Ok(finish(
                 line,
-                record,
+                data,
                 original,
                 flags,
                 chrom,
@@ -408,16 +421,17 @@ impl<'a> Normaliser<'a> {
                         ));
                     }
                     RefMismatch::Flag => {
-                        record
+                        self.edit(line, &mut data)?
                             .info_mut()
                             .insert(REF_MISMATCH_TAG.to_string(), Some(InfoValue::Flag));
                     }
+                    // Left out by the caller: nothing to change.
                     RefMismatch::Exclude => {}
                 }
                 flags.push(NormFlag::RefMismatch);
                 return Ok(finish(
                     line,
-                    record,
+                    data,
                     original,
                     flags,
                     chrom,
@@ -442,7 +456,7 @@ impl<'a> Normaliser<'a> {
                     let original = match original {
                         Some(original) => original,
                         None => {
-                            unsplit = original_of(&record);
+                            unsplit = original_of_data(&data);
                             &unsplit
                         }
                     };
@@ -456,6 +470,7 @@ impl<'a> Normaliser<'a> {
                     }
                     let old_end = pos + reference_bases.len() as u64 - 1;
                     let new_end = new_pos + new_ref.len() as u64 - 1;
+                    let record = self.edit(line, &mut data)?;
                     if new_end != old_end
                         && let Some(Some(InfoValue::Integer(_))) = record.info().get("END")
                     {
@@ -466,12 +481,12 @@ impl<'a> Normaliser<'a> {
                     *record.variant_start_mut() = Position::new(new_pos as usize);
                     *record.reference_bases_mut() = new_ref.clone();
                     *record.alternate_bases_mut() = vec![new_alt.clone()].into();
-                    self.set_original(&mut record, original);
+                    self.set_original(record, original);
                     flags.sort();
                     flags.dedup();
                     return Ok(finish(
                         line,
-                        record,
+                        data,
                         Some(original),
                         flags,
                         chrom,
@@ -487,7 +502,7 @@ impl<'a> Normaliser<'a> {
         }
         Ok(finish(
             line,
-            record,
+            data,
             original,
             flags,
             chrom,
@@ -500,6 +515,17 @@ impl<'a> Normaliser<'a> {
 
 /// The record as it came in (after contig renaming), for INFO/ORIGINAL
 /// and the JSON record's `original`.
+fn original_of_data(data: &RecordData) -> OriginalRecord {
+    OriginalRecord {
+        chrom: data.chrom().to_string(),
+        pos: data.pos(),
+        ref_allele: data.reference_bases().to_string(),
+        alt_alleles: data.alternate_bases(),
+        alt_index: 1,
+    }
+}
+
+/// [`original_of_data`] of a parsed record.
 fn original_of(record: &RecordBuf) -> OriginalRecord {
     OriginalRecord {
         chrom: record.reference_sequence_name().to_string(),
@@ -513,7 +539,7 @@ fn original_of(record: &RecordBuf) -> OriginalRecord {
 #[allow(clippy::too_many_arguments)]
 fn finish(
     line: u64,
-    record: Box<RecordBuf>,
+    data: RecordData,
     original: Option<&OriginalRecord>,
     flags: Vec<NormFlag>,
     chrom: String,
@@ -535,7 +561,7 @@ fn finish(
             reference_bases,
             alt.unwrap_or_else(|| ".".into()),
         ),
-        record,
+        data,
         original: if changed {
             debug_assert!(original.is_some(), "a changed record has its original");
             original.cloned()
@@ -543,7 +569,6 @@ fn finish(
             None
         },
         flags,
-        text: None,
     }
 }
 
@@ -956,7 +981,10 @@ mod tests {
         let normaliser = Normaliser::split_only(&header, options);
         let out = normaliser.normalise(input[0].clone()).unwrap();
         assert_eq!(out.len(), 2);
-        let lines: Vec<String> = out.iter().map(|r| to_line(&header, &r.record)).collect();
+        let lines: Vec<String> = out
+            .iter()
+            .map(|r| to_line(&header, r.data.as_parsed().unwrap()))
+            .collect();
         assert_eq!(
             lines[0],
             "1\t5\t.\tA\tC\t9\tPASS\tAC=3;RS=r,c;ORIGINAL=1|5|A|C,G|1\tGT:PL:AD\t1/0:1,2,3:7,8\t0:1,2:."
@@ -973,9 +1001,8 @@ mod tests {
     #[test]
     fn sort_window_restores_order() {
         let rec = |pos: u64, line: u64| NormalisedRecord {
-            text: None,
             line,
-            record: Box::default(),
+            data: RecordData::from_parsed(Box::default(), None),
             allele: GenomicAllele::new("1", pos, "A", "C"),
             original: None,
             flags: Vec::new(),

@@ -88,13 +88,14 @@ pub fn format_normalised(
     record: &crate::record::NormalisedRecord,
     buf: &mut Vec<u8>,
 ) -> io::Result<()> {
-    match &record.text {
-        Some(line) => {
+    match (record.data.line(), record.data.as_parsed()) {
+        (Some(line), _) => {
             buf.extend_from_slice(line.as_bytes());
             buf.push(b'\n');
             Ok(())
         }
-        None => format_record(header, &record.record, buf),
+        (None, Some(parsed)) => format_record(header, parsed, buf),
+        (None, None) => unreachable!("a record is a line, parsed, or both"),
     }
 }
 

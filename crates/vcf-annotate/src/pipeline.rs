@@ -124,6 +124,8 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         args.input.as_deref(),
         InputOptions {
             lenient: args.lenient,
+            // --bcsq reads each record's samples (haplotypes) and END.
+            parse_every_line: args.bcsq,
             ..Default::default()
         },
     )?;
@@ -410,6 +412,8 @@ fn validate_only(args: &Args) -> anyhow::Result<()> {
         InputOptions {
             lenient: args.lenient,
             allow_unsorted: true,
+            // Whatever a run could meet: noodles' parse of every line too.
+            parse_every_line: true,
         },
     )?;
     while input.next_chunk(CHUNK_RECORDS)?.is_some() {}

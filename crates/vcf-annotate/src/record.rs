@@ -1,19 +1,159 @@
 //! Records as they move through the vcf-annotate pipeline.
 
+use noodles::vcf::Header;
 use noodles::vcf::variant::RecordBuf;
 use variant_model::{GenomicAllele, OriginalRecord, TranscriptConsequence};
 
-/// A parsed, validated input record and where it came from.
+/// A validated input record and where it came from.
 #[derive(Debug, Clone)]
 pub struct InputRecord {
     /// 1-based line number in the input VCF (record number for BCF), for
     /// error messages.
     pub line: u64,
-    pub record: Box<RecordBuf>,
-    /// The VCF line as read (without its newline) when it may be written
-    /// back as it is: it needed no rewriting for noodles and no `--lenient`
-    /// relaxation. `None` for BCF input.
-    pub text: Option<String>,
+    pub data: RecordData,
+}
+
+/// A record's content: the VCF line as it was read, the record noodles
+/// parsed, or both.
+///
+/// Most records pass through normalisation unchanged and are written back
+/// as they came in (as VEP passes lines through). A line that may be
+/// written back is kept as text, and parsed with noodles only when
+/// something must change it or read more than CHROM, POS, REF, ALT and
+/// INFO keys: parsing every record took a tenth of the run.
+#[derive(Debug, Clone)]
+pub struct RecordData {
+    /// The line (without its newline) while it may be written back as it
+    /// is: validated, at most one ALT, nothing rewritten for noodles or
+    /// relaxed by `--lenient`, and unchanged since.
+    line: Option<String>,
+    parsed: Option<Box<RecordBuf>>,
+}
+
+impl RecordData {
+    /// A line to be parsed only if needed (see the type's documentation).
+    pub fn from_line(line: String) -> Self {
+        Self {
+            line: Some(line),
+            parsed: None,
+        }
+    }
+
+    /// A parsed record, with the line it was parsed from if that may be
+    /// written back as it is.
+    pub fn from_parsed(record: Box<RecordBuf>, line: Option<String>) -> Self {
+        Self {
+            line,
+            parsed: Some(record),
+        }
+    }
+
+    /// The input line, while it may be written back as it is.
+    pub fn line(&self) -> Option<&str> {
+        self.line.as_deref()
+    }
+
+    /// The noodles record, if parsed.
+    pub fn as_parsed(&self) -> Option<&RecordBuf> {
+        self.parsed.as_deref()
+    }
+
+    /// The noodles record to change, parsing the line (against the input
+    /// `header`) first if needed. The line is dropped: it no longer stands
+    /// for the record.
+    pub fn edit(&mut self, header: &Header) -> std::io::Result<&mut RecordBuf> {
+        let record = match self.parsed.take() {
+            Some(record) => record,
+            None => {
+                let line = self.line.as_deref().unwrap_or_default();
+                Box::new(crate::input::parse_line(header, line)?)
+            }
+        };
+        self.line = None;
+        Ok(self.parsed.insert(record))
+    }
+
+    /// The noodles record, parsing the line (against `header`) if needed.
+    pub fn into_parsed(self, header: &Header) -> std::io::Result<Box<RecordBuf>> {
+        match (self.parsed, self.line) {
+            (Some(record), _) => Ok(record),
+            (None, line) => Ok(Box::new(crate::input::parse_line(
+                header,
+                line.as_deref().unwrap_or_default(),
+            )?)),
+        }
+    }
+
+    pub fn chrom(&self) -> &str {
+        match (&self.parsed, &self.line) {
+            (Some(record), _) => record.reference_sequence_name(),
+            (None, line) => column(line, 0),
+        }
+    }
+
+    /// POS; 0 when it is 0 (a telomere).
+    pub fn pos(&self) -> u64 {
+        match (&self.parsed, &self.line) {
+            (Some(record), _) => record.variant_start().map(usize::from).unwrap_or(0) as u64,
+            // Validated as an integer when read.
+            (None, line) => column(line, 1).parse().unwrap_or(0),
+        }
+    }
+
+    pub fn reference_bases(&self) -> &str {
+        match (&self.parsed, &self.line) {
+            (Some(record), _) => record.reference_bases(),
+            (None, line) => column(line, 3),
+        }
+    }
+
+    /// The ALT alleles (none for `.`).
+    pub fn alternate_bases(&self) -> Vec<String> {
+        match (&self.parsed, &self.line) {
+            (Some(record), _) => record.alternate_bases().as_ref().to_vec(),
+            (None, line) => alts(column(line, 4)).map(str::to_string).collect(),
+        }
+    }
+
+    pub fn alt_count(&self) -> usize {
+        match (&self.parsed, &self.line) {
+            (Some(record), _) => record.alternate_bases().as_ref().len(),
+            (None, line) => alts(column(line, 4)).count(),
+        }
+    }
+
+    pub fn first_alt(&self) -> Option<&str> {
+        match (&self.parsed, &self.line) {
+            (Some(record), _) => record
+                .alternate_bases()
+                .as_ref()
+                .first()
+                .map(String::as_str),
+            (None, line) => alts(column(line, 4)).next(),
+        }
+    }
+
+    /// Whether INFO has an entry for `key`.
+    pub fn has_info(&self, key: &str) -> bool {
+        match (&self.parsed, &self.line) {
+            (Some(record), _) => record.info().as_ref().contains_key(key),
+            (None, line) => column(line, 7)
+                .split(';')
+                .any(|entry| entry.split('=').next() == Some(key)),
+        }
+    }
+}
+
+/// The alleles of an ALT column (none for `.`).
+fn alts(column: &str) -> impl Iterator<Item = &str> {
+    column.split(',').filter(move |_| column != ".")
+}
+
+/// Column `i` (0-based) of a VCF line; empty when the line is shorter.
+fn column(line: &Option<String>, i: usize) -> &str {
+    line.as_deref()
+        .and_then(|line| line.split('\t').nth(i))
+        .unwrap_or_default()
 }
 
 /// What normalisation did to an allele (written to INFO and counted).
@@ -53,17 +193,14 @@ impl NormFlag {
 pub struct NormalisedRecord {
     pub line: u64,
     /// The record with one ALT, INFO/FORMAT values split per allele, and
-    /// POS/REF/ALT normalised.
-    pub record: Box<RecordBuf>,
+    /// POS/REF/ALT normalised: still the input line when normalisation
+    /// left it as it was (see [`RecordData`]).
+    pub data: RecordData,
     /// The allele as the rest of the pipeline sees it (mirrors `record`).
     pub allele: GenomicAllele,
     /// The input record, when splitting or normalisation changed it.
     pub original: Option<OriginalRecord>,
     pub flags: Vec<NormFlag>,
-    /// The input line, when normalisation left the record as it was (see
-    /// [`InputRecord::text`]): written out as it came in, as VEP passes
-    /// lines through, rather than re-formatted from `record`.
-    pub text: Option<String>,
 }
 
 /// A normalised record with its consequences.

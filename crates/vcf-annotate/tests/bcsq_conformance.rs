@@ -18,7 +18,7 @@ use noodles::vcf::variant::record::info::field::Value as InfoValue;
 use variant_model::{GenomicAllele, OriginalRecord};
 use vcf_annotate::consequence::{AnnotateOptions, Annotator, ContigSource};
 use vcf_annotate::gene_model::{GeneModel, ReadOptions};
-use vcf_annotate::record::NormalisedRecord;
+use vcf_annotate::record::{NormalisedRecord, RecordData};
 use vcf_annotate::reference::{ContigSequence, Reference};
 
 /// `$SHARED_DATA` (relative to the project root) or `../shared/data`.
@@ -82,9 +82,8 @@ fn read_case(vcf_path: &Path, txt: Option<&Path>) -> Option<Case> {
         for (a, alt) in alts.iter().enumerate() {
             idx.push(records.len());
             records.push(NormalisedRecord {
-                text: None,
                 line: i as u64 + 1,
-                record: Box::new(buf.clone()),
+                data: RecordData::from_parsed(Box::new(buf.clone()), None),
                 allele: GenomicAllele::new(chrom.clone(), pos, reference.clone(), alt.clone()),
                 original: (alts.len() > 1).then(|| OriginalRecord {
                     chrom: chrom.clone(),

@@ -2007,7 +2007,13 @@ fn haplotypes_of(record: &NormalisedRecord, index: usize, n_samples: usize) -> O
     if n_samples == 0 {
         return None;
     }
-    let samples = record.record.samples();
+    // The pipeline parses every record for --bcsq (InputOptions::
+    // parse_every_line).
+    debug_assert!(
+        record.data.as_parsed().is_some(),
+        "--bcsq reads parsed records"
+    );
+    let samples = record.data.as_parsed()?.samples();
     let mut haps = Vec::new();
     let Some(series) = samples.select(key::GENOTYPE) else {
         return Some(haps);
@@ -2085,7 +2091,7 @@ pub fn annotate_block(
         } else if alt.starts_with("<INS") {
             Symbolic::Insertion
         } else if alt.starts_with("<DEL") {
-            let end = match r.record.info().get("END") {
+            let end = match r.data.as_parsed().and_then(|p| p.info().get("END")) {
                 Some(Some(InfoValue::Integer(e))) => i64::from(*e) - 1,
                 _ => pos as i64 - 1 + reference.len() as i64 - 1,
             };
@@ -2234,6 +2240,7 @@ mod tests {
 
     use super::*;
     use crate::consequence::transcript_seq::tests::{contig, transcript};
+    use crate::record::RecordData;
 
     //                 123456789012345678
     const FORWARD: &str = "ATGGCCAAAGGGTTTTAAGGGGGGGG";
@@ -2253,9 +2260,8 @@ mod tests {
             builder = builder.set_samples(Samples::new(keys, values));
         }
         NormalisedRecord {
-            text: None,
             line: pos,
-            record: Box::new(builder.build()),
+            data: RecordData::from_parsed(Box::new(builder.build()), None),
             allele: GenomicAllele::new("1", pos, r, a),
             original: None,
             flags: Vec::new(),

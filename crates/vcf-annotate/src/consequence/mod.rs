@@ -519,8 +519,12 @@ fn pick_entry(
 /// The output record: the normalised record with INFO/CSQ (and BCSQ) set.
 /// Both are `Number=.` lists: written as arrays so that the commas between
 /// entries stay separators (a single string would get them escaped).
-pub fn into_output_record(annotated: AnnotatedRecord) -> noodles::vcf::variant::RecordBuf {
-    let mut record = annotated.normalised.record;
+/// A record still kept as its input line is parsed against `header`.
+pub fn into_output_record(
+    header: &Header,
+    annotated: AnnotatedRecord,
+) -> std::io::Result<noodles::vcf::variant::RecordBuf> {
+    let mut record = annotated.normalised.data.into_parsed(header)?;
     let list =
         |entries: Vec<String>| Value::Array(Array::String(entries.into_iter().map(Some).collect()));
     if !annotated.consequences.is_empty() {
@@ -544,7 +548,7 @@ pub fn into_output_record(annotated: AnnotatedRecord) -> noodles::vcf::variant::
         let entries = bcsq.split(',').map(str::to_string).collect();
         record.info_mut().insert("BCSQ".into(), Some(list(entries)));
     }
-    *record
+    Ok(*record)
 }
 
 /// Appends the VCF line of an annotated record to `out`: the bytes
@@ -560,15 +564,15 @@ pub fn write_output_record(
     out: &mut Vec<u8>,
     scratch: &mut String,
 ) -> std::io::Result<()> {
-    let info = annotated.normalised.record.info().as_ref();
+    let data = &annotated.normalised.data;
     // An empty BCSQ entry or `.` is an error or a special case for the
     // writer: let it decide.
     let plain_bcsq = annotated
         .bcsq
         .as_deref()
         .is_none_or(|b| b.split(',').all(|e| !e.is_empty() && e != "."));
-    if info.contains_key("CSQ") || info.contains_key("BCSQ") || !plain_bcsq {
-        return crate::output::format_record(header, &into_output_record(annotated), out);
+    if data.has_info("CSQ") || data.has_info("BCSQ") || !plain_bcsq {
+        return crate::output::format_record(header, &into_output_record(header, annotated)?, out);
     }
     let start = out.len();
     crate::output::format_normalised(header, &annotated.normalised, out)?;
@@ -658,18 +662,21 @@ mod tests {
 
     use super::*;
     use crate::consequence::transcript_seq::tests::{contig, transcript};
+    use crate::record::RecordData;
 
     fn record(pos: u64, r: &str, a: &str) -> NormalisedRecord {
         NormalisedRecord {
-            text: None,
             line: pos,
-            record: Box::new(
-                RecordBuf::builder()
-                    .set_reference_sequence_name("1")
-                    .set_variant_start(Position::try_from(pos as usize).unwrap())
-                    .set_reference_bases(r)
-                    .set_alternate_bases(vec![a.to_string()].into())
-                    .build(),
+            data: RecordData::from_parsed(
+                Box::new(
+                    RecordBuf::builder()
+                        .set_reference_sequence_name("1")
+                        .set_variant_start(Position::try_from(pos as usize).unwrap())
+                        .set_reference_bases(r)
+                        .set_alternate_bases(vec![a.to_string()].into())
+                        .build(),
+                ),
+                None,
             ),
             allele: GenomicAllele::new("1", pos, r, a),
             original: None,
@@ -757,7 +764,11 @@ mod tests {
         assert_eq!(c[0].hgvsg.as_deref(), Some("1:g.5C>A"));
         assert_eq!(c[0].variant_class.as_deref(), Some("SNV"));
         assert!(c[0].pick);
-        let record = into_output_record(out.remove(0));
+        let header: Header =
+            "##fileformat=VCFv4.3\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+                .parse()
+                .unwrap();
+        let record = into_output_record(&header, out.remove(0)).unwrap();
         let csq = record.info().get("CSQ").unwrap().unwrap();
         let Value::Array(Array::String(entries)) = csq else {
             panic!("CSQ is not a list of strings")
@@ -828,14 +839,16 @@ mod tests {
                 for samples in [false, true] {
                     for bcsq in [None, Some(format!("missense|{symbol}|T1|+|1A>1T|5C>A,@7"))] {
                         let mut r = record(5 + i as u64, "C", "A");
+                        let mut parsed = *r.data.into_parsed(&sites_only).unwrap();
                         if info {
-                            r.record
+                            parsed
                                 .info_mut()
                                 .insert("DP".into(), Some(InfoValue::Integer(9)));
                         }
                         if samples {
-                            r.record = Box::new(with_samples(*r.record));
+                            parsed = with_samples(parsed);
                         }
+                        r.data = RecordData::from_parsed(Box::new(parsed), None);
                         let consequences = if i % 3 == 2 {
                             Vec::new()
                         } else {
@@ -854,7 +867,9 @@ mod tests {
         // encodes specially, take the general path.
         let mut existing = record(9, "C", "A");
         existing
-            .record
+            .data
+            .edit(&sites_only)
+            .unwrap()
             .info_mut()
             .insert("CSQ".into(), Some(InfoValue::String("old".into())));
         cases.push(AnnotatedRecord {
@@ -862,9 +877,35 @@ mod tests {
             consequences: vec![entry("x", true)],
             bcsq: Some(".".into()),
         });
+        // Records still kept as their input line: written as read, with
+        // CSQ added (the general path parses the line).
+        for line in [
+            "1\t5\t.\tC\tA\t.\t.\tDP=9",
+            "1\t5\trs1\tC\tA\t50\tPASS\t.\tGT\t0/1",
+            "1\t5\t.\tC\tA\t.\t.\tDP=9;CSQ=old",
+            "1\t5\t.\tC\tA\t.\t.\tBCSQ",
+        ] {
+            let mut r = record(5, "C", "A");
+            r.data = RecordData::from_line(line.into());
+            cases.push(AnnotatedRecord {
+                normalised: r,
+                consequences: vec![entry("line", true)],
+                bcsq: None,
+            });
+        }
         let mut scratch = String::new();
         for case in cases {
-            let header = if case.normalised.record.samples().is_empty() {
+            let has_samples = match case.normalised.data.line() {
+                Some(line) => line.split('\t').count() > 8,
+                None => !case
+                    .normalised
+                    .data
+                    .as_parsed()
+                    .unwrap()
+                    .samples()
+                    .is_empty(),
+            };
+            let header = if !has_samples {
                 &sites_only
             } else {
                 &with_sample
@@ -872,7 +913,7 @@ mod tests {
             let mut expected = Vec::new();
             let general = crate::output::format_record(
                 header,
-                &into_output_record(case.clone()),
+                &into_output_record(header, case.clone()).unwrap(),
                 &mut expected,
             );
             let mut got = b"previous line\n".to_vec();
