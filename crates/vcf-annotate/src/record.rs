@@ -26,15 +26,46 @@ pub struct RecordData {
     /// The line (without its newline) while it may be written back as it
     /// is: validated, at most one ALT, nothing rewritten for noodles or
     /// relaxed by `--lenient`, and unchanged since.
-    line: Option<String>,
+    line: Option<KeptLine>,
     parsed: Option<Box<RecordBuf>>,
+}
+
+/// A line and where its first columns end, found once.
+#[derive(Debug, Clone)]
+struct KeptLine {
+    text: String,
+    /// Where columns 0 to 8 end (exclusive): at the tab after them, or at
+    /// the end of the line for the last column and those it lacks.
+    ends: [usize; 9],
+}
+
+impl KeptLine {
+    fn new(text: String) -> Self {
+        let mut ends = [text.len(); 9];
+        for (end, tab) in ends
+            .iter_mut()
+            .zip(memchr::memchr_iter(b'\t', text.as_bytes()))
+        {
+            *end = tab;
+        }
+        Self { text, ends }
+    }
+
+    /// Column `i` (0 to 8); empty when the line lacks it.
+    fn column(&self, i: usize) -> &str {
+        let start = match i {
+            0 => 0,
+            _ => (self.ends[i - 1] + 1).min(self.text.len()),
+        };
+        &self.text[start..self.ends[i]]
+    }
 }
 
 impl RecordData {
     /// A line to be parsed only if needed (see the type's documentation).
     pub fn from_line(line: String) -> Self {
         Self {
-            line: Some(line),
+            line: Some(KeptLine::new(line)),
             parsed: None,
         }
     }
@@ -43,14 +74,14 @@ impl RecordData {
     /// written back as it is.
     pub fn from_parsed(record: Box<RecordBuf>, line: Option<String>) -> Self {
         Self {
-            line,
+            line: line.map(KeptLine::new),
             parsed: Some(record),
         }
     }
 
     /// The input line, while it may be written back as it is.
     pub fn line(&self) -> Option<&str> {
-        self.line.as_deref()
+        self.line.as_ref().map(|l| l.text.as_str())
     }
 
     /// The noodles record, if parsed.
@@ -65,7 +96,7 @@ impl RecordData {
         let record = match self.parsed.take() {
             Some(record) => record,
             None => {
-                let line = self.line.as_deref().unwrap_or_default();
+                let line = self.line().unwrap_or_default();
                 Box::new(crate::input::parse_line(header, line)?)
             }
         };
@@ -79,7 +110,7 @@ impl RecordData {
             (Some(record), _) => Ok(record),
             (None, line) => Ok(Box::new(crate::input::parse_line(
                 header,
-                line.as_deref().unwrap_or_default(),
+                line.as_ref().map_or("", |l| l.text.as_str()),
             )?)),
         }
     }
@@ -150,10 +181,8 @@ fn alts(column: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Column `i` (0-based) of a VCF line; empty when the line is shorter.
-fn column(line: &Option<String>, i: usize) -> &str {
-    line.as_deref()
-        .and_then(|line| line.split('\t').nth(i))
-        .unwrap_or_default()
+fn column(line: &Option<KeptLine>, i: usize) -> &str {
+    line.as_ref().map_or("", |line| line.column(i))
 }
 
 /// What normalisation did to an allele (written to INFO and counted).
@@ -211,4 +240,20 @@ pub struct AnnotatedRecord {
     pub consequences: Vec<TranscriptConsequence>,
     /// bcftools-csq compatible consequence string (`--bcsq`).
     pub bcsq: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kept_line_columns() {
+        let line = KeptLine::new("1\t5\t.\tA\tC\t.\t.\tDP=1\tGT\t0/1\t1/1".into());
+        let columns: Vec<&str> = (0..9).map(|i| line.column(i)).collect();
+        assert_eq!(columns, ["1", "5", ".", "A", "C", ".", ".", "DP=1", "GT"]);
+        let sites = KeptLine::new("1\t5\t.\tA\tC\t.\t.\t.".into());
+        assert_eq!((sites.column(7), sites.column(8)), (".", ""));
+        let short = KeptLine::new("1\t5".into());
+        assert_eq!((short.column(1), short.column(2), short.column(8)), ("5", "", ""));
+    }
 }

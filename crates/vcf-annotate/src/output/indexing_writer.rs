@@ -62,6 +62,7 @@ impl IndexingWriter {
         let state = State {
             file: BufWriter::with_capacity(1 << 16, file),
             header: header.clone(),
+            vcf_4_5: header.file_format() >= vcf::header::FileFormat::new(4, 5),
             indexer,
             stream: Vec::new(),
             stream_start: 0,
@@ -159,6 +160,9 @@ struct PendingRecord {
 struct State {
     file: BufWriter<NamedTempFile>,
     header: Header,
+    /// VCF 4.5 reads a record's end from INFO/SVLEN and FORMAT/LEN (not
+    /// INFO/END).
+    vcf_4_5: bool,
     indexer: vcf::index::Indexer,
     /// Uncompressed bytes not compressed yet; `stream_start` is the offset
     /// of its first byte in the whole stream (always a block boundary).
@@ -251,22 +255,20 @@ impl State {
                 None => return Ok(()),
             }
         };
-        let mut reader = vcf::io::Reader::new(&self.stream[from..end]);
-        let mut record = vcf::Record::default();
         let mut offset = self.parsed;
-        loop {
-            let n = reader.read_record(&mut record)?;
-            if n == 0 {
-                break;
-            }
-            use noodles::vcf::variant::Record as _;
-            let start = record
-                .variant_start()
-                .transpose()?
-                .ok_or_else(|| invalid("missing position"))?;
-            let end = record.variant_end(&self.header)?;
+        let mut rest = &self.stream[from..end];
+        while !rest.is_empty() {
+            let n = memchr::memchr(b'\n', rest).map_or(rest.len(), |i| i + 1);
+            let (line, tail) = rest.split_at(n);
+            rest = tail;
+            let text = line.strip_suffix(b"\n").unwrap_or(line);
+            let text = text.strip_suffix(b"\r").unwrap_or(text);
+            let (name, start, end) = match plain_extent(text, self.vcf_4_5) {
+                Some((name, start, end)) => (name.to_string(), start, end),
+                None => noodles_extent(&self.header, text)?,
+            };
             self.pending.push_back(PendingRecord {
-                name: record.reference_sequence_name().to_string(),
+                name,
                 start,
                 end,
                 from: offset,
@@ -324,6 +326,46 @@ impl State {
     }
 }
 
+/// Contig, start and end of a record line as noodles' indexer reads them.
+fn noodles_extent(header: &Header, text: &[u8]) -> io::Result<(String, Position, Position)> {
+    use noodles::vcf::variant::Record as _;
+    let record = vcf::Record::try_from(text)?;
+    let start = record
+        .variant_start()
+        .transpose()?
+        .ok_or_else(|| invalid("missing position"))?;
+    let end = record.variant_end(header)?;
+    Ok((record.reference_sequence_name().to_string(), start, end))
+}
+
+/// Contig, start and end of a record line whose end is its REF's: POS > 0,
+/// bases in REF, and no INFO/END (before VCF 4.5), INFO/SVLEN or
+/// FORMAT/LEN (4.5) that noodles' `variant_end` would read instead. `None`
+/// for any other line (or one that only may have those keys), which
+/// noodles then reads, so the index is always noodles'.
+fn plain_extent(line: &[u8], vcf_4_5: bool) -> Option<(&str, Position, Position)> {
+    let mut columns = line.split(|&b| b == b'\t');
+    let name = std::str::from_utf8(columns.next()?).ok()?;
+    let pos: usize = std::str::from_utf8(columns.next()?).ok()?.parse().ok()?;
+    let reference = columns.nth(1)?;
+    let info = columns.nth(3)?;
+    let format = columns.next().unwrap_or_default();
+    // Any mention of the key (`ENDOG=` too) leaves the line to noodles:
+    // exact either way, and a substring search is what keeps this cheap.
+    let mentions = |column: &[u8], key: &[u8]| memchr::memmem::find(column, key).is_some();
+    let moves_end = if vcf_4_5 {
+        mentions(info, b"SVLEN") || mentions(format, b"LEN")
+    } else {
+        mentions(info, b"END")
+    };
+    if moves_end || reference.is_empty() || reference == b"." {
+        return None;
+    }
+    let start = Position::new(pos)?;
+    let end = start.checked_add(reference.len() - 1)?;
+    Some((name, start, end))
+}
+
 /// One BGZF block of `data` (at most [`BLOCK_DATA`] bytes).
 fn compress_block(data: &[u8]) -> io::Result<Vec<u8>> {
     let mut writer = bgzf::io::Writer::new(Vec::with_capacity(data.len() / 3));
@@ -348,6 +390,60 @@ mod tests {
         writer.write_all(&data[BLOCK_DATA..]).unwrap();
         // ...and one byte more starts the next.
         assert_eq!(writer.virtual_position().uncompressed(), 1);
+    }
+
+    /// The shortcut gives what noodles reads, and leaves every line whose
+    /// end is not its REF's to noodles.
+    #[test]
+    fn plain_extents_are_noodles_extents() {
+        let lines = [
+            ("chr1\t100\t.\tACGT\tA\t.\t.\t.", true),
+            (
+                "chr1\t100\trs1\tA\tC\t50.00\tPASS\tDP=3;CSQ=C|x=y\tGT\t0/1",
+                true,
+            ),
+            ("chr1\t100\t.\tA\t<DEL>\t.\t.\tEND=900", false),
+            ("chr1\t100\t.\tA\t<DEL>\t.\t.\tDP=1;END=900;X", false),
+            ("chr1\t100\t.\tA\t<DEL>\t.\t.\tSVLEN=800", true),
+            ("chr1\t100\t.\tA\t<DEL>\t.\t.\t.\tGT:LEN\t0/1:700", true),
+            ("chr1\t100\t.\tA\tC\t.\t.\tDP=5;CSQ=C|x|ENDOG", false),
+        ];
+        for version in ["4.3", "4.5"] {
+            let header: Header = format!(
+                // END, SVLEN and LEN as noodles reserves them.
+                "##fileformat=VCFv{version}\n\
+                 #CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS\n"
+            )
+            .parse()
+            .unwrap();
+            let vcf_4_5 = version == "4.5";
+            for (line, plain_before_4_5) in lines {
+                let theirs = noodles_extent(&header, line.as_bytes()).unwrap();
+                match plain_extent(line.as_bytes(), vcf_4_5) {
+                    Some((name, start, end)) => {
+                        assert_eq!((name.to_string(), start, end), theirs, "{version}: {line}")
+                    }
+                    None => assert!(
+                        vcf_4_5 || !plain_before_4_5,
+                        "{version}: {line} should take the shortcut"
+                    ),
+                }
+            }
+            // Lines with END take the shortcut in 4.5 (noodles reads
+            // SVLEN and LEN there), those with SVLEN or LEN before it;
+            // a mere mention of END (a gene ENDOG in CSQ) is left to noodles.
+            let plain: Vec<usize> = (0..lines.len())
+                .filter(|&i| plain_extent(lines[i].0.as_bytes(), vcf_4_5).is_some())
+                .collect();
+            let expected = if vcf_4_5 {
+                vec![0, 1, 2, 3, 6]
+            } else {
+                vec![0, 1, 4, 5]
+            };
+            assert_eq!(plain, expected, "{version}");
+        }
+        // POS 0 (no start) is noodles' to refuse.
+        assert!(plain_extent(b"chr1\t0\t.\tA\tC\t.\t.\t.", false).is_none());
     }
 
     #[test]
