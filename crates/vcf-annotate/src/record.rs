@@ -254,6 +254,9 @@ mod tests {
         let sites = KeptLine::new("1\t5\t.\tA\tC\t.\t.\t.".into());
         assert_eq!((sites.column(7), sites.column(8)), (".", ""));
         let short = KeptLine::new("1\t5".into());
-        assert_eq!((short.column(1), short.column(2), short.column(8)), ("5", "", ""));
+        assert_eq!(
+            (short.column(1), short.column(2), short.column(8)),
+            ("5", "", "")
+        );
     }
 }

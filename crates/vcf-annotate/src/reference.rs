@@ -8,12 +8,11 @@
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use noodles::bgzf;
-use noodles::core::{Position, Region};
 use noodles::fasta::{self, fai};
 
 /// Contigs kept in memory at once: the current one and its predecessor,
@@ -192,20 +191,21 @@ impl Reference {
         if let Some(hit) = self.cached(name) {
             return Ok(hit);
         }
-        let length = self.index.as_ref()[i].length();
-        let sequence = if length == 0 {
-            Vec::new()
-        } else {
-            let end = Position::try_from(length as usize).expect("length > 0");
-            let region = Region::new(name, Position::MIN..=end);
-            let record = reader.query(&region).map_err(|e| ReferenceError::Invalid {
+        let record = &self.index.as_ref()[i];
+        let length = record.length();
+        // The whole contig: seek to where the .fai says its bases start and
+        // read up to the next record, into a buffer of the right size (no
+        // copy, no regrowth: contigs are large).
+        let mut sequence = Vec::with_capacity(length as usize);
+        reader
+            .get_mut()
+            .seek(SeekFrom::Start(record.position()))
+            .and_then(|_| reader.read_sequence(&mut sequence))
+            .map_err(|e| ReferenceError::Invalid {
                 path: self.path.display().to_string(),
                 message: format!("cannot read contig `{name}`: {e}"),
             })?;
-            let mut seq = record.sequence().as_ref().to_vec();
-            seq.make_ascii_uppercase();
-            seq
-        };
+        sequence.make_ascii_uppercase();
         drop(reader);
         if sequence.len() as u64 != length {
             return Err(ReferenceError::Invalid {
@@ -284,6 +284,42 @@ mod tests {
         assert_eq!(reference.contig("chr2").unwrap().sequence, b"TTTTGG");
         // cached: the same allocation comes back
         assert!(Arc::ptr_eq(&chr1, &reference.contig("chr1").unwrap()));
+    }
+
+    /// A contig with more or fewer bases than its `.fai` line says (the
+    /// FASTA changed after indexing) is an error, not a truncated or
+    /// overlong sequence; CRLF line ends are not bases.
+    #[test]
+    fn a_stale_fai_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let fa = dir.path().join("ref.fa");
+        for (text, ok) in [
+            (">chr1\nACGTAC\nGT\n>chr2\nTT\n", false),
+            (">chr1\nACGT\n>chr2\nTT\n", false),
+            (">chr1\r\nACGT\r\nAC\r\n>chr2\r\nTT\r\n", true),
+        ] {
+            std::fs::write(&fa, text).unwrap();
+            let index = fasta::fs::index(&fa).unwrap();
+            let mut stale: Vec<fai::Record> = index.as_ref().to_vec();
+            if !ok {
+                // The .fai of the FASTA before the edit: 6 bases at the same place.
+                let six = std::num::NonZero::new(6).unwrap();
+                stale[0] =
+                    fai::Record::new("chr1", 6, stale[0].position(), six, six.saturating_add(1));
+            }
+            fai::fs::write(with_suffix(&fa, ".fai"), &fai::Index::from(stale)).unwrap();
+            let reference = Reference::open(&fa).unwrap();
+            match reference.contig("chr1") {
+                Ok(chr1) => {
+                    assert!(ok, "{text:?}");
+                    assert_eq!(chr1.sequence, b"ACGTAC");
+                }
+                Err(e) => {
+                    assert!(!ok, "{text:?}: {e}");
+                    assert!(e.to_string().contains("stale"), "{e}");
+                }
+            }
+        }
     }
 
     #[test]
