@@ -862,10 +862,12 @@ impl SortWindow {
     pub fn drain_ready(&mut self) -> Vec<NormalisedRecord> {
         let mut out = std::mem::take(&mut self.ready);
         let limit = self.furthest.saturating_sub(self.window);
-        while self.buffer.front().is_some_and(|r| r.allele.pos < limit) {
-            let r = self.buffer.pop_front().expect("checked");
-            self.emitted = r.allele.pos;
-            out.push(r);
+        // The buffer is sorted by position.
+        let n = self.buffer.partition_point(|r| r.allele.pos < limit);
+        if n > 0 {
+            self.emitted = self.buffer[n - 1].allele.pos;
+            out.reserve(n);
+            out.extend(self.buffer.drain(..n));
         }
         out
     }
