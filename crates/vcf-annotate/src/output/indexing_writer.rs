@@ -85,7 +85,8 @@ impl IndexingWriter {
 
     /// Queues whole VCF lines (or the header) for writing.
     pub fn write(&mut self, bytes: Vec<u8>) -> io::Result<()> {
-        let sender = self.sender.as_ref().expect("the writer is open");
+        // No sender: an earlier write found the thread stopped and said why.
+        let sender = self.sender.as_ref().ok_or_else(stopped)?;
         if sender.send(Message::Data(bytes)).is_err() {
             // The writer thread stopped on an error: report it.
             return Err(self.join().err().unwrap_or_else(stopped));
@@ -96,7 +97,7 @@ impl IndexingWriter {
     /// Writes what is queued and the BGZF end-of-file block; returns the
     /// file and its index.
     pub fn finish(mut self) -> io::Result<Finished> {
-        let sender = self.sender.as_ref().expect("the writer is open");
+        let sender = self.sender.as_ref().ok_or_else(stopped)?;
         // A send error means the thread already stopped: join tells why.
         let _ = sender.send(Message::Finish);
         self.join()
@@ -444,6 +445,33 @@ mod tests {
         }
         // POS 0 (no start) is noodles' to refuse.
         assert!(plain_extent(b"chr1\t0\t.\tA\tC\t.\t.\t.", false).is_none());
+    }
+
+    /// Once the writer thread stopped on an error, every later call says
+    /// so instead of panicking, and the temporary file is gone.
+    #[test]
+    fn writes_after_a_failure_are_errors() {
+        let header: Header = "##fileformat=VCFv4.3\n##contig=<ID=chr1,length=1000>\n\
+            #CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+            .parse()
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let file = NamedTempFile::new_in(dir.path()).unwrap();
+        let mut writer = IndexingWriter::new(file, &header).unwrap();
+        // A line the indexer cannot read, then enough to make the thread
+        // write (and fail).
+        let bad = b"chr1\tnot-a-position\t.\tA\tC\t.\t.\t.\n".to_vec();
+        let good = b"chr1\t5\t.\tA\tC\t.\t.\t.\n".repeat(BLOCK_DATA / 20);
+        let mut result = writer.write(bad);
+        let mut writes = 0;
+        while result.is_ok() && writes < 10_000 {
+            result = writer.write(good.clone());
+            writes += 1;
+        }
+        assert!(result.is_err(), "the failure is reported");
+        assert!(writer.write(good.clone()).is_err());
+        assert!(writer.finish().is_err());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 
     #[test]
