@@ -71,6 +71,17 @@ pub fn shift_indel(
 
 /// `CHROM:g.` notation, shifted 3' on the forward strand.
 pub fn hgvs_genomic(chrom: &str, contig: &ContigSequence, v: &Variant) -> String {
+    if v.is_snv() {
+        // Most alleles: what the general path below gives a SNV (which
+        // does not shift), without its intermediate strings.
+        let (r, a) = (v.ref_bases[0] as char, v.alt_bases[0] as char);
+        return format!("{chrom}:g.{}{r}>{a}", v.start);
+    }
+    hgvs_genomic_shifted(chrom, contig, v)
+}
+
+/// [`hgvs_genomic`] by the general path: shift 3', then describe.
+fn hgvs_genomic_shifted(chrom: &str, contig: &ContigSequence, v: &Variant) -> String {
     let (v, _) = shift_indel(contig, v, true, 1, contig.len());
     let pos = |p: u64| Some(p.to_string());
     let before = |v: &Variant, len: u64| {
@@ -435,5 +446,36 @@ pub fn hgvs_protein(change: &CodingChange) -> Option<String> {
             start + n - 1,
             names(&ins)
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The SNV shortcut writes what the general path writes.
+    #[test]
+    fn snv_shortcut_equals_the_general_path() {
+        let contig = ContigSequence {
+            name: "chr1".into(),
+            sequence: b"ACGTNACGTTTTACGA".to_vec(),
+        };
+        for pos in [1, 2, 5, 9, 16] {
+            let reference = contig.sequence[pos as usize - 1];
+            for alt in *b"ACGTNacgt" {
+                let Some(v) = Variant::from_parts(pos, &[reference], &[alt]) else {
+                    continue;
+                };
+                assert!(v.is_snv());
+                assert_eq!(
+                    hgvs_genomic("chr1", &contig, &v),
+                    hgvs_genomic_shifted("chr1", &contig, &v),
+                    "{pos} {}",
+                    alt as char
+                );
+            }
+        }
+        let v = Variant::from_parts(9, b"T", b"C").unwrap();
+        assert_eq!(hgvs_genomic("chr1", &contig, &v), "chr1:g.9T>C");
     }
 }
