@@ -34,30 +34,59 @@ pub struct RecordData {
 #[derive(Debug, Clone)]
 struct KeptLine {
     text: String,
-    /// Where columns 0 to 8 end (exclusive): at the tab after them, or at
-    /// the end of the line for the last column and those it lacks.
-    ends: [usize; 9],
+    columns: Columns,
 }
 
 impl KeptLine {
     fn new(text: String) -> Self {
-        let mut ends = [text.len(); 9];
-        for (end, tab) in ends
-            .iter_mut()
-            .zip(memchr::memchr_iter(b'\t', text.as_bytes()))
-        {
-            *end = tab;
-        }
-        Self { text, ends }
+        let columns = Columns::of(text.as_bytes());
+        Self { text, columns }
     }
 
     /// Column `i` (0 to 8); empty when the line lacks it.
     fn column(&self, i: usize) -> &str {
+        let range = self.columns.range(i);
+        // Columns end at tabs, which are character boundaries.
+        &self.text[range]
+    }
+}
+
+/// Where the first nine columns of a VCF line end, found with memchr (lines
+/// carry long INFO columns: scanning them byte by byte showed).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Columns {
+    /// Where columns 0 to 8 end (exclusive): at the tab after them, or at
+    /// the end of the line for the last column and those it lacks.
+    ends: [usize; 9],
+    len: usize,
+}
+
+impl Columns {
+    pub(crate) fn of(line: &[u8]) -> Self {
+        let mut ends = [line.len(); 9];
+        for (end, tab) in ends.iter_mut().zip(memchr::memchr_iter(b'\t', line)) {
+            *end = tab;
+        }
+        Self {
+            ends,
+            len: line.len(),
+        }
+    }
+
+    /// Whether the line has column `i` (0 to 8).
+    pub(crate) fn has(&self, i: usize) -> bool {
+        i == 0 || self.ends[i - 1] < self.len
+    }
+
+    /// The byte range of column `i` (0 to 8); empty when the line lacks it.
+    pub(crate) fn range(&self, i: usize) -> std::ops::Range<usize> {
+        let end = self.ends[i];
+        // A column the line lacks starts (and ends) at the line's end.
         let start = match i {
             0 => 0,
-            _ => (self.ends[i - 1] + 1).min(self.text.len()),
+            _ => (self.ends[i - 1] + 1).min(end),
         };
-        &self.text[start..self.ends[i]]
+        start..end
     }
 }
 

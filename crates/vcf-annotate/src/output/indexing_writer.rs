@@ -345,12 +345,14 @@ fn noodles_extent(header: &Header, text: &[u8]) -> io::Result<(String, Position,
 /// for any other line (or one that only may have those keys), which
 /// noodles then reads, so the index is always noodles'.
 fn plain_extent(line: &[u8], vcf_4_5: bool) -> Option<(&str, Position, Position)> {
-    let mut columns = line.split(|&b| b == b'\t');
-    let name = std::str::from_utf8(columns.next()?).ok()?;
-    let pos: usize = std::str::from_utf8(columns.next()?).ok()?.parse().ok()?;
-    let reference = columns.nth(1)?;
-    let info = columns.nth(3)?;
-    let format = columns.next().unwrap_or_default();
+    let columns = crate::record::Columns::of(line);
+    if !columns.has(7) {
+        return None;
+    }
+    let column = |i: usize| &line[columns.range(i)];
+    let name = std::str::from_utf8(column(0)).ok()?;
+    let pos: usize = std::str::from_utf8(column(1)).ok()?.parse().ok()?;
+    let (reference, info, format) = (column(3), column(7), column(8));
     // Any mention of the key (`ENDOG=` too) leaves the line to noodles:
     // exact either way, and a substring search is what keeps this cheap.
     let mentions = |column: &[u8], key: &[u8]| memchr::memmem::find(column, key).is_some();
@@ -443,7 +445,8 @@ mod tests {
             };
             assert_eq!(plain, expected, "{version}");
         }
-        // POS 0 (no start) is noodles' to refuse.
+        // Too few columns, and POS 0 (no start), are noodles' to refuse.
+        assert!(plain_extent(b"chr1\t5\t.\tA\tC\t.\t.", false).is_none());
         assert!(plain_extent(b"chr1\t0\t.\tA\tC\t.\t.\t.", false).is_none());
     }
 
