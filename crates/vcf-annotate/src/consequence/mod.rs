@@ -580,22 +580,22 @@ pub fn write_output_record(
         return Ok(());
     }
     let invalid = || std::io::Error::other("a formatted VCF line has no INFO column");
-    let info_start = out[start..]
-        .iter()
-        .enumerate()
-        .filter(|&(_, &b)| b == b'\t')
+    let info_start = memchr::memchr_iter(b'\t', &out[start..])
         .nth(6)
-        .map(|(i, _)| start + i + 1)
+        .map(|i| start + i + 1)
         .ok_or_else(invalid)?;
-    let info_end = out[info_start..]
-        .iter()
-        .position(|&b| b == b'\t' || b == b'\n')
+    let info_end = memchr::memchr2(b'\t', b'\n', &out[info_start..])
         .map(|i| info_start + i)
         .ok_or_else(invalid)?;
-    let tail = out.split_off(info_end);
-    let mut first = out[info_start..] == *b".";
+    // What follows INFO (FORMAT and samples, the newline) is moved back
+    // behind the keys added below.
+    let tail_len = out.len() - info_end;
+    let mut tail_start = info_end;
+    let mut first = out[info_start..info_end] == *b".";
     if first {
-        out.truncate(info_start);
+        // `.` is replaced by the keys.
+        out.remove(info_start);
+        tail_start -= 1;
     }
     let mut key = |out: &mut Vec<u8>, key: &[u8]| {
         if !first {
@@ -630,7 +630,7 @@ pub fn write_output_record(
             push_info_string(out, entry);
         }
     }
-    out.extend_from_slice(&tail);
+    out[tail_start..].rotate_left(tail_len);
     Ok(())
 }
 
