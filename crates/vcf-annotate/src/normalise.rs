@@ -214,10 +214,10 @@ impl<'a> Normaliser<'a> {
                 Vec::new(),
             )?]);
         }
+        let original = original_of(&data);
         let record = data
             .into_parsed(&self.header)
             .map_err(|e| Self::unparsable(line, &e))?;
-        let original = original_of(&record);
         let alt_count = original.alt_alleles.len();
         let mut out = Vec::with_capacity(alt_count);
         for alt_index in 1..=alt_count {
@@ -456,7 +456,7 @@ impl<'a> Normaliser<'a> {
                     let original = match original {
                         Some(original) => original,
                         None => {
-                            unsplit = original_of_data(&data);
+                            unsplit = original_of(&data);
                             &unsplit
                         }
                     };
@@ -515,23 +515,12 @@ impl<'a> Normaliser<'a> {
 
 /// The record as it came in (after contig renaming), for INFO/ORIGINAL
 /// and the JSON record's `original`.
-fn original_of_data(data: &RecordData) -> OriginalRecord {
+fn original_of(data: &RecordData) -> OriginalRecord {
     OriginalRecord {
         chrom: data.chrom().to_string(),
         pos: data.pos(),
         ref_allele: data.reference_bases().to_string(),
         alt_alleles: data.alternate_bases(),
-        alt_index: 1,
-    }
-}
-
-/// [`original_of_data`] of a parsed record.
-fn original_of(record: &RecordBuf) -> OriginalRecord {
-    OriginalRecord {
-        chrom: record.reference_sequence_name().to_string(),
-        pos: record.variant_start().map(usize::from).unwrap_or(0) as u64,
-        ref_allele: record.reference_bases().to_string(),
-        alt_alleles: record.alternate_bases().as_ref().to_vec(),
         alt_index: 1,
     }
 }
