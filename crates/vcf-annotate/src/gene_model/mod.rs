@@ -534,11 +534,20 @@ impl GeneModel {
 
     /// True when one transcript spans both positions: variants at these
     /// positions may change the same protein and must be annotated together.
+    /// Asked for every record (serially, to cut annotation blocks), so it
+    /// reads the index without collecting the transcripts.
     pub fn shares_transcript(&self, chrom: &str, a: u64, b: u64) -> bool {
         let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
-        self.overlapping(chrom, lo, lo, 0)
-            .iter()
-            .any(|t| t.start <= lo && t.end >= hi)
+        let Some(index) = self
+            .resolve_contig(chrom)
+            .and_then(|name| self.contigs.get(name))
+        else {
+            return false;
+        };
+        index
+            .overlapping(lo, lo)
+            .into_iter()
+            .any(|i| index.transcripts[i].end >= hi)
     }
 }
 
