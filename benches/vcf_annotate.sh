@@ -66,7 +66,7 @@ echo "vcf-annotate vs bcftools csq on $VARIANTS variants ($(nproc) cores, median
 report "bcftools csq" "$csq_s" "$csq_kib"
 report "vcf-annotate" "$ours_s" "$ours_kib"
 awk -v a="$csq_s" -v b="$ours_s" 'BEGIN { printf "throughput ratio (vcf-annotate / bcftools csq): %.2fx (goal >= 2x, i.e. vcf-annotate in %.2f s)\n", a / b, a / 2 }'
-awk -v s="$view_s" -v v="$VARIANTS" 'BEGIN { printf "for scale, bcftools view -Oz of the input (no annotation): %.2f s\n", s }'
+awk -v s="$view_s" 'BEGIN { printf "for scale, bcftools view -Oz of the input (no annotation): %.2f s\n", s }'
 
 # What the goal leaves to spend, against what compressing vcf-annotate's
 # output costs on its own (bgzip -l 6, the level bcftools csq -Oz uses):
@@ -83,4 +83,3 @@ if command -v bgzip >/dev/null; then
        printf "output text: vcf-annotate %.0f MB, bcftools csq %.0f MB\n", ours / 1e6, theirs / 1e6
        printf "CPU the 2x goal allows on %d cores: %.2f s; bgzip -l 6 of vcf-annotate'"'"'s output alone: %.2f s (%.0f%% of it)\n", cores, budget, compress, 100 * compress / budget }' "$OUT/time"
 fi
-
