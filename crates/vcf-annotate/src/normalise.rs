@@ -831,8 +831,14 @@ impl SortWindow {
             ));
         }
         self.furthest = self.furthest.max(pos);
-        let at = self.buffer.partition_point(|r| r.allele.pos <= pos);
-        self.buffer.insert(at, record);
+        // Most records come in order: append them without a search (the
+        // buffer holds up to a chunk of records).
+        if self.buffer.back().is_none_or(|last| last.allele.pos <= pos) {
+            self.buffer.push_back(record);
+        } else {
+            let at = self.buffer.partition_point(|r| r.allele.pos <= pos);
+            self.buffer.insert(at, record);
+        }
     }
 
     /// An error when a record moved back beyond the window: the output
