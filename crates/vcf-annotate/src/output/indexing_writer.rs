@@ -31,11 +31,20 @@ pub(super) const BLOCK_DATA: usize = 65536 - 18 - 8 - 15;
 /// Whole blocks gathered before they are compressed in parallel.
 const BLOCKS_PER_BATCH: usize = 32;
 
-/// Buffers in flight between the caller and the writer thread.
-const QUEUE_DEPTH: usize = 8;
+/// Bytes of the caller's buffers gathered into one message for the writer
+/// thread, so that the queue bounds the bytes in flight whatever the size
+/// of the caller's buffers.
+const MESSAGE_BYTES: usize = 4 * BLOCK_DATA;
+
+/// Messages in flight between the caller and the writer thread: room for
+/// two batches of blocks, so that the caller goes on formatting while the
+/// thread compresses, writes and indexes one (with room for less, the
+/// caller waited on it and the worker threads went idle).
+const QUEUE_DEPTH: usize = 2 * BLOCKS_PER_BATCH * BLOCK_DATA / MESSAGE_BYTES;
 
 enum Message {
-    Data(Vec<u8>),
+    /// Buffers of whole lines, in order.
+    Data(Vec<Vec<u8>>),
     Finish,
 }
 
@@ -48,6 +57,9 @@ pub(super) struct Finished {
 pub(super) struct IndexingWriter {
     sender: Option<SyncSender<Message>>,
     worker: Option<JoinHandle<io::Result<Finished>>>,
+    /// Buffers not sent yet, and their bytes.
+    gathered: Vec<Vec<u8>>,
+    gathered_bytes: usize,
 }
 
 impl IndexingWriter {
@@ -78,6 +90,8 @@ impl IndexingWriter {
         let mut writer = Self {
             sender: Some(sender),
             worker: Some(worker),
+            gathered: Vec::new(),
+            gathered_bytes: 0,
         };
         writer.write(header_text)?;
         Ok(writer)
@@ -86,8 +100,20 @@ impl IndexingWriter {
     /// Queues whole VCF lines (or the header) for writing.
     pub fn write(&mut self, bytes: Vec<u8>) -> io::Result<()> {
         // No sender: an earlier write found the thread stopped and said why.
+        self.sender.as_ref().ok_or_else(stopped)?;
+        self.gathered_bytes += bytes.len();
+        self.gathered.push(bytes);
+        if self.gathered_bytes >= MESSAGE_BYTES {
+            self.send_gathered()?;
+        }
+        Ok(())
+    }
+
+    fn send_gathered(&mut self) -> io::Result<()> {
         let sender = self.sender.as_ref().ok_or_else(stopped)?;
-        if sender.send(Message::Data(bytes)).is_err() {
+        let buffers = std::mem::take(&mut self.gathered);
+        self.gathered_bytes = 0;
+        if sender.send(Message::Data(buffers)).is_err() {
             // The writer thread stopped on an error: report it.
             return Err(self.join().err().unwrap_or_else(stopped));
         }
@@ -97,6 +123,9 @@ impl IndexingWriter {
     /// Writes what is queued and the BGZF end-of-file block; returns the
     /// file and its index.
     pub fn finish(mut self) -> io::Result<Finished> {
+        if !self.gathered.is_empty() {
+            self.send_gathered()?;
+        }
         let sender = self.sender.as_ref().ok_or_else(stopped)?;
         // A send error means the thread already stopped: join tells why.
         let _ = sender.send(Message::Finish);
@@ -184,10 +213,12 @@ impl State {
     fn run(mut self, receiver: Receiver<Message>) -> io::Result<Finished> {
         loop {
             match receiver.recv() {
-                Ok(Message::Data(bytes)) => {
-                    self.stream.extend_from_slice(&bytes);
-                    if self.stream.len() >= BLOCKS_PER_BATCH * BLOCK_DATA {
-                        self.write_blocks(false)?;
+                Ok(Message::Data(buffers)) => {
+                    for bytes in buffers {
+                        self.stream.extend_from_slice(&bytes);
+                        if self.stream.len() >= BLOCKS_PER_BATCH * BLOCK_DATA {
+                            self.write_blocks(false)?;
+                        }
                     }
                 }
                 Ok(Message::Finish) => return self.finish(),
