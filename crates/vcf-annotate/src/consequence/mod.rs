@@ -428,7 +428,7 @@ impl Annotator {
         &self,
         record: &NormalisedRecord,
         v: &Variant,
-        contig: &ContigSequence,
+        contig: &Arc<ContigSequence>,
         flank: u64,
         flanks: Flanks,
     ) -> Vec<TranscriptConsequence> {
@@ -439,8 +439,15 @@ impl Annotator {
         let mut entries = Vec::new();
         let mut used = Vec::new();
         for tr in transcripts {
-            let Some(ts) = self.transcripts.get(&transcript_key(&tr)) else {
-                continue;
+            // build_transcripts cached every transcript near the batch's
+            // blocks; should one be missing, build it rather than drop it.
+            let built;
+            let ts = match self.transcripts.get(&transcript_key(&tr)) {
+                Some(ts) => ts.as_ref(),
+                None => {
+                    built = TranscriptSeq::new(Arc::clone(&tr), Arc::clone(contig));
+                    &built
+                }
             };
             if let Some(c) = vep::transcript_consequence(ts, v, flanks) {
                 entries.push(c);
@@ -749,6 +756,29 @@ mod tests {
         assert!(c[0].pick);
         assert_eq!(last[0].bcsq, None);
         assert!(a.finish().unwrap().is_empty());
+    }
+
+    /// A transcript not in the cache (which build_transcripts should have
+    /// filled) is built on the spot: the same entries, none dropped.
+    #[test]
+    fn uncached_transcripts_are_built_not_dropped() {
+        let mut a = annotator();
+        let r = record(5, "C", "A");
+        let mut out = a.annotate(vec![r.clone()]).unwrap();
+        out.extend(a.finish().unwrap());
+        let cached = &out[0].consequences;
+        assert_eq!(cached.len(), 1);
+
+        let fresh = annotator();
+        assert!(fresh.transcripts.is_empty());
+        let v = Variant::from_allele(&r.allele).unwrap();
+        let contig = fresh.contig("1", 5).unwrap();
+        let flanks = Flanks {
+            upstream: 5000,
+            downstream: 5000,
+        };
+        let built = fresh.consequences(&r, &v, &contig, fresh.flank(), flanks);
+        assert_eq!(&built, cached);
     }
 
     #[test]
