@@ -494,6 +494,12 @@ impl GeneModel {
         }
     }
 
+    /// The transcripts of `chrom` (resolved with [`GeneModel::resolve_contig`]).
+    fn contig_index(&self, chrom: &str) -> Option<&ContigIndex> {
+        self.resolve_contig(chrom)
+            .and_then(|name| self.contigs.get(name))
+    }
+
     pub fn transcript_count(&self) -> usize {
         self.contigs.values().map(|c| c.transcripts.len()).sum()
     }
@@ -517,10 +523,7 @@ impl GeneModel {
         end: u64,
         flank: u64,
     ) -> Vec<Arc<Transcript>> {
-        let Some(index) = self
-            .resolve_contig(chrom)
-            .and_then(|name| self.contigs.get(name))
-        else {
+        let Some(index) = self.contig_index(chrom) else {
             return Vec::new();
         };
         let lo = start.saturating_sub(flank);
@@ -538,10 +541,7 @@ impl GeneModel {
     /// reads the index without collecting the transcripts.
     pub fn shares_transcript(&self, chrom: &str, a: u64, b: u64) -> bool {
         let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
-        let Some(index) = self
-            .resolve_contig(chrom)
-            .and_then(|name| self.contigs.get(name))
-        else {
+        let Some(index) = self.contig_index(chrom) else {
             return false;
         };
         index
